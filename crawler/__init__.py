@@ -1,0 +1,1 @@
+"""arabic-news-crawler: the machinery every outlet shares (the Scrapy project package)."""
