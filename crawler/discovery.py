@@ -1,0 +1,148 @@
+"""Discovery documents -> links: Google News sitemaps, sitemap indexes, plain sitemaps, RSS 2.0,
+RSS 1.0 and Atom feeds, and HTML section pages.
+
+Pure functions of (body, url). XML is parsed with entity resolution and network access off, so a
+hostile sitemap (XXE, billion laughs) yields nothing instead of reading files or exhausting memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml import etree
+from parsel import Selector
+
+from crawler.extract.dates import parse_machine_date
+from crawler.extract.text import squash
+
+_XML_PARSER = etree.XMLParser(recover=True, remove_comments=True, resolve_entities=False, no_network=True,
+                              huge_tree=False, load_dtd=False)
+
+
+@dataclass
+class Link:
+    """A discovered URL and what the discovery document said about it."""
+
+    url: str
+    kind: str  # "article" (a candidate page) or "sitemap" (another discovery document)
+    published: str | None = None  # ISO 8601, from news:publication_date / pubDate / published
+    lastmod: str | None = None
+    title: str | None = None
+    keywords: list[str] = field(default_factory=list)
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _child(el, name: str):
+    for c in el:
+        if _local(c.tag) == name:
+            return c
+    return None
+
+
+def _children(el, name: str):
+    return [c for c in el if _local(c.tag) == name]
+
+
+def _text(el) -> str | None:
+    if el is None:
+        return None
+    t = squash("".join(el.itertext()))
+    return t or None
+
+
+def xml_kind(body: bytes) -> str | None:
+    """'sitemapindex', 'urlset', 'rss', 'feed', 'rdf' for discovery XML, else None."""
+    head = body[:2048].lstrip()
+    if not head.startswith(b"<") or b"<html" in head[:600].lower():
+        return None
+    try:
+        root = etree.fromstring(body, parser=_XML_PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    if root is None:
+        return None
+    name = _local(root.tag)
+    return name if name in ("sitemapindex", "urlset", "rss", "feed", "rdf") else None
+
+
+def parse_xml(body: bytes, url: str) -> list[Link]:
+    """Links of a sitemap, sitemap index or feed; [] for anything else."""
+    try:
+        root = etree.fromstring(body, parser=_XML_PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return []
+    if root is None:
+        return []
+    name = _local(root.tag)
+    if name == "sitemapindex":
+        return [Link(urljoin(url, loc), "sitemap", lastmod=parse_machine_date(_text(_child(sm, "lastmod"))))
+                for sm in _children(root, "sitemap") if (loc := _text(_child(sm, "loc")))]
+    if name == "urlset":
+        return [_sitemap_url(u, url) for u in _children(root, "url") if _text(_child(u, "loc"))]
+    if name == "rss":
+        channel = _child(root, "channel")
+        return [_rss_item(i, url) for i in _children(channel if channel is not None else root, "item")
+                if _text(_child(i, "link")) or _text(_child(i, "guid"))]
+    if name == "rdf":
+        return [_rss_item(i, url) for i in _children(root, "item") if _text(_child(i, "link"))]
+    if name == "feed":
+        links = []
+        for entry in _children(root, "entry"):
+            href = None
+            for ln in _children(entry, "link"):
+                if ln.get("rel", "alternate") == "alternate" and ln.get("href"):
+                    href = ln.get("href")
+                    break
+            if not href:
+                continue
+            published = _text(_child(entry, "published")) or _text(_child(entry, "updated"))
+            links.append(Link(urljoin(url, href), "article", published=parse_machine_date(published),
+                              lastmod=parse_machine_date(_text(_child(entry, "updated"))),
+                              title=_text(_child(entry, "title")),
+                              keywords=[c.get("term") for c in _children(entry, "category") if c.get("term")]))
+        return links
+    return []
+
+
+def _sitemap_url(u, base: str) -> Link:
+    link = Link(urljoin(base, _text(_child(u, "loc"))), "article",
+                lastmod=parse_machine_date(_text(_child(u, "lastmod"))))
+    news = _child(u, "news")
+    if news is not None:
+        link.published = parse_machine_date(_text(_child(news, "publication_date")))
+        link.title = _text(_child(news, "title"))
+        kw = _text(_child(news, "keywords"))
+        link.keywords = [k.strip() for k in kw.split(",") if k.strip()] if kw else []
+    return link
+
+
+def _rss_item(item, base: str) -> Link:
+    href = _text(_child(item, "link")) or _text(_child(item, "guid"))
+    published = _text(_child(item, "pubdate")) or _text(_child(item, "date"))
+    return Link(urljoin(base, href), "article", published=parse_machine_date(published),
+                title=_text(_child(item, "title")),
+                keywords=[t for c in _children(item, "category") if (t := _text(c))])
+
+
+def parse_section(selector: Selector, url: str, next_css: str | None = None) -> tuple[list[str], str | None]:
+    """(every link on a section page, its next page or None)."""
+    hrefs = selector.xpath("//a/@href").getall()
+    links, seen = [], set()
+    for h in hrefs:
+        h = h.strip()
+        if not h or h.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        absolute = urljoin(url, h)
+        if absolute not in seen:
+            seen.add(absolute)
+            links.append(absolute)
+    nxt = None
+    if next_css:
+        nxt = selector.css(next_css).attrib.get("href")
+    if not nxt:
+        nxt = selector.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href').get()
+    return links, (urljoin(url, nxt) if nxt else None)

@@ -1,0 +1,342 @@
+"""The extraction chain: outlet selectors -> JSON-LD -> meta tags / microdata -> generic fallback.
+
+``extract_article`` is pure (a parsed page and its URL in, an ``Article`` out), so spiders, the
+``scrapy extract`` command and tests all run the same code on the same single parse of the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urljoin
+
+from lxml import etree
+from parsel import Selector
+
+from crawler.extract import fallback
+from crawler.extract.dates import date_from_url, parse_machine_date
+from crawler.extract.structured import PageMeta, ld_list, ld_text, ld_url
+from crawler.extract.text import iter_elements, paragraphs, squash, text_of
+from crawler.items import SCHEMA_VERSION, Article
+from crawler.loaders import ArticleLoader
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """CSS selectors for an outlet's own markup. Any may be None: the generic chain then decides.
+
+    Element selectors select elements whose visible text is the value (one value per element);
+    ``published``/``modified`` may end in ``::attr(name)``.
+    """
+
+    title: str | None = None
+    subtitle: str | None = None
+    body: str | None = None  # body containers, or the paragraph elements themselves
+    body_drop: tuple[str, ...] = ()  # boilerplate inside the body containers
+    authors: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    section: str | None = None
+    tags: str | None = None
+    related: str | None = None  # <a> elements of the article's own related blocks
+    source: str | None = None
+    images: str | None = None  # <img> elements of the article (lead first)
+
+
+@dataclass
+class Page:
+    """One parsed page, shared by every step of the chain."""
+
+    sel: Selector
+    url: str
+    timezone: str | None = None
+
+    def __post_init__(self):
+        self.meta = PageMeta(self.sel)
+
+    def absolute(self, href: str | None) -> str | None:
+        if not href:
+            return None
+        href = href.strip()
+        if href.startswith(("javascript:", "mailto:", "#")):
+            return None
+        return urljoin(self.url, href)
+
+
+# "كتب", "كتبت", "بقلم", "بواسطة", "إعداد", "تقرير", "تحرير" (written by ...): a verb or label, not a name.
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:كتب|كتبت|كتبه|بقلم|بواسطة|إعداد|اعداد|تقرير|تحرير|حوار|ترجمة|by|written by|author)\s*[:：\-–—/|]*\s*)+",
+    re.IGNORECASE,
+)
+# Given names that begin with و: a leading و there is part of the name, not "and".
+_WAW_NAMES = ("وليد", "وائل", "وفاء", "وسام", "وداد", "وجدي", "وحيد", "وهبة", "وردة", "وعد", "وديع", "وصفي",
+              "ولاء", "وفيق", "وهيب", "ورد", "وجيه", "وضاح", "ولید")
+_SPLIT_AUTHORS = re.compile(r"\s*(?:،|,|;|\s&\s|\sand\s)\s*")
+
+
+def clean_author_names(raw: str | None) -> list[str]:
+    """One byline string -> author names: strips "كتب"-style prefixes and splits joint bylines.
+
+    "أ ب وج د" (two people joined by the attached conjunction و) is split only when both sides
+    have at least two words, so a single name such as "سارة وليد" stays whole.
+    """
+    if not raw:
+        return []
+    text = _BYLINE_PREFIX.sub("", squash(raw)).strip(" :-–—|")
+    if not text or text.startswith(("http://", "https://", "www.")):
+        return []
+    names: list[str] = []
+    for part in _SPLIT_AUTHORS.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        words = part.split()
+        cut = None
+        for i in range(2, len(words) - 1):
+            w = words[i]
+            if w.startswith("و") and len(w) > 2 and not w.startswith(_WAW_NAMES):
+                cut = i
+                break
+        if cut is not None:
+            names.append(" ".join(words[:cut]))
+            names.append(" ".join([words[cut][1:], *words[cut + 1:]]))
+        else:
+            names.append(part)
+    return [n for n in names if n]
+
+
+def _fold_words(text: str) -> set[str]:
+    from crawler.arabic import fold
+
+    return set(re.findall(r"\w+", fold(text)))
+
+
+def _strip_site_suffix(title: str, site_names: list[str]) -> str:
+    """'Headline - BBC News عربي' -> 'Headline' when the tail is the site's name."""
+    for sep in (" - ", " | ", " – ", " — ", " :: "):
+        if sep in title:
+            head, tail = title.rsplit(sep, 1)
+            tail_l = tail.strip().casefold()
+            if any(n and (n.casefold() in tail_l or tail_l in n.casefold()) for n in site_names) or len(tail.split()) <= 3 and len(head.split()) >= 3:
+                return head.strip()
+    return title.strip()
+
+
+def _site_names(page: Page, outlet_name: str | None, aliases: tuple[str, ...] = ()) -> list[str]:
+    names = [outlet_name, *aliases, page.meta.first_meta("og:site_name", "application-name")]
+    pub = page.meta.article_ld.get("publisher")
+    names.append(ld_text(pub) if pub else None)
+    return [n for n in names if n]
+
+
+def _choose_title(page: Page, outlet_name: str | None) -> str | None:
+    sites = _site_names(page, outlet_name)
+    ld = page.meta.article_ld
+    meta_titles = [ld_text(ld.get("headline")), ld_text(ld.get("name")),
+                   page.meta.first_meta("og:title"), page.meta.first_meta("twitter:title"),
+                   page.sel.xpath("//title/text()").get()]
+    meta_titles = [_strip_site_suffix(squash(t), sites) for t in meta_titles if t and squash(t)]
+    h1s = [text_of(h.root) for h in page.sel.xpath("//h1")]
+    h1s = [h for h in h1s if len(h) >= 8]
+    # The visible headline wins when it agrees with the metadata: outlets give SEO variants to
+    # og:title and JSON-LD (BBC), but the h1 is what readers see.
+    for h in h1s:
+        hw = _fold_words(h)
+        for t in meta_titles:
+            tw = _fold_words(t)
+            if hw and tw and len(hw & tw) / max(len(hw), 1) >= 0.5:
+                return h
+    if meta_titles:
+        return meta_titles[0]
+    return h1s[0] if h1s else None
+
+
+def _ld_people(value, exclude: set[str]) -> list[str]:
+    names: list[str] = []
+    for person in ld_list(value):
+        if isinstance(person, dict):
+            types = person.get("@type")
+            if types and ("Organization" in str(types) or "NewsMediaOrganization" in str(types)):
+                continue
+            name = ld_text(person.get("name"))
+        else:
+            name = ld_text(person)
+        for n in clean_author_names(name):
+            # a masthead name is not an author ("LBCI" for LBCI, whose og:site_name is "LBCIV7")
+            if not any(n.casefold() == x or (len(n) >= 3 and x.startswith(n.casefold())) for x in exclude):
+                names.append(n)
+    return names
+
+
+def _split_keywords(values) -> list[str]:
+    out: list[str] = []
+    for v in ld_list(values):
+        if isinstance(v, str):
+            out.extend(p.strip() for p in re.split(r"[,،;]", v) if p.strip())
+    return out
+
+
+def select(sel, expr: str):
+    """An outlet selector: XPath when it starts with "/" or "(", CSS otherwise."""
+    return sel.xpath(expr) if expr.lstrip().startswith(("/", "(", "./")) else sel.css(expr)
+
+
+def _texts(selection) -> list[str]:
+    """Visible text of each selected element, or the selected attribute / text values."""
+    out = []
+    for x in selection:
+        value = text_of(x.root) if isinstance(x.root, etree._Element) else squash(str(x.get()))
+        if value:
+            out.append(value)
+    return out
+
+
+def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors) -> None:
+    sel = page.sel
+    if s.title:
+        loader.add_value("title", _texts(select(sel, s.title)))
+    if s.subtitle:
+        loader.add_value("subtitle", _texts(select(sel, s.subtitle)))
+    if s.body:
+        containers = select(sel, s.body)
+        drop: set = set()
+        for d in s.body_drop:
+            drop.update(iter_elements(select(containers, d)))
+        loader.add_if_missing("body", paragraphs(iter_elements(containers), drop=frozenset(drop)))
+    if s.authors:
+        names: list[str] = []
+        for text in _texts(select(sel, s.authors)):
+            names.extend(clean_author_names(text))
+        loader.add_if_missing("authors", names)
+    if s.published:
+        loader.add_value("published_raw", _texts(select(sel, s.published))[:1])
+    if s.modified:
+        loader.add_value("modified_raw", _texts(select(sel, s.modified))[:1])
+    if s.section:
+        loader.add_value("section", _texts(select(sel, s.section)))
+    if s.source:
+        loader.add_value("source", _texts(select(sel, s.source)))
+    if s.tags:
+        loader.add_if_missing("tags", _texts(select(sel, s.tags)))
+    if s.related:
+        related = []
+        for a in select(sel, s.related):
+            url = page.absolute(a.attrib.get("href"))
+            title = text_of(a.root) or squash(a.attrib.get("title") or "")
+            if url and title:
+                related.append({"title": title, "url": url, "text": None})
+        loader.add_if_missing("related", related)
+    if s.images:
+        images = []
+        for img in select(sel, s.images):
+            url = page.absolute(img.attrib.get("data-src") or img.attrib.get("src"))
+            if url and not url.startswith("data:"):
+                caption = squash(img.attrib.get("alt") or "") or None
+                images.append({"url": url, "caption": caption})
+        loader.add_if_missing("images", images)
+
+
+def _add_structured_fields(loader: ArticleLoader, page: Page, outlet_name: str | None,
+                           aliases: tuple[str, ...] = ()) -> None:
+    meta, ld = page.meta, page.meta.article_ld
+    if not loader.has("title"):
+        loader.add_value("title", _choose_title(page, outlet_name))
+    loader.add_value("published_raw", [ld_text(ld.get("datePublished")),
+                                       meta.first_meta("article:published_time", "og:published_time",
+                                                       "datepublished", "pubdate", "publishdate",
+                                                       "date", "dc.date.issued", "dcterms.created"),
+                                       *meta.microdata("datePublished")[:1],
+                                       page.sel.xpath("//time/@datetime").get()])
+    loader.add_value("modified_raw", [ld_text(ld.get("dateModified")),
+                                      meta.first_meta("article:modified_time", "og:updated_time",
+                                                      "datemodified", "dcterms.modified"),
+                                      *meta.microdata("dateModified")[:1]])
+    exclude = {n.casefold() for n in _site_names(page, outlet_name, aliases)}
+    loader.add_if_missing("authors", _ld_people(ld.get("author"), exclude))
+    meta_author = meta.first_meta("author", "article:author", "dc.creator")
+    loader.add_if_missing("authors", _ld_people(meta_author, exclude))
+    section = ld.get("articleSection")
+    loader.add_value("section", [meta.first_meta("article:section"), ld_text(section)])
+    loader.add_if_missing("tags", meta.all_meta("article:tag"))
+    loader.add_if_missing("tags", _split_keywords(ld.get("keywords")))
+    loader.add_if_missing("tags", _split_keywords(meta.first_meta("news_keywords", "keywords")))
+    lead = meta.first_meta("og:image", "og:image:url", "og:image:secure_url") or ld_url(ld.get("image")) \
+        or meta.first_meta("twitter:image", "twitter:image:src")
+    if lead:
+        lead_url = page.absolute(lead)
+        images = [{"url": lead_url, "caption": squash(meta.first_meta("og:image:alt") or "") or None}]
+        if loader.has("images"):
+            existing = loader.get_collected_values("images")
+            if not any(i.get("url") == lead_url for i in existing):
+                loader.replace_value("images", images + list(existing))
+        else:
+            loader.add_value("images", images)
+    desc = meta.first_meta("og:description", "description", "twitter:description")
+    loader.add_value("subtitle", None if not desc else None)  # descriptions are teasers, not subtitles
+    canonical = meta.canonical or ld_url(ld.get("mainEntityOfPage")) or ld_url(ld.get("url"))
+    loader.add_value("canonical_url", page.absolute(canonical) if canonical else page.url)
+    loader.add_value("language", meta.html_lang)
+    body = ld_text(ld.get("articleBody"))
+    if body and len(body) >= 300 and not loader.has("body"):
+        from w3lib.html import remove_tags
+
+        loader.add_value("body", [p for p in re.split(r"\n\s*\n|\r?\n", remove_tags(body)) if p.strip()])
+
+
+def _parse_first(candidates: list[str], tz: str | None) -> tuple[str | None, str | None]:
+    """(raw, iso) of the first candidate that parses; (first raw, None) when none does."""
+    import crawler.arabic as arabic
+
+    for raw in candidates:
+        iso = parse_machine_date(raw, tz)
+        if iso is None and hasattr(arabic, "parse_date"):
+            try:
+                iso = arabic.parse_date(raw)
+            except Exception:  # a date we cannot read is unknown, not a crash
+                iso = None
+        if iso:
+            return raw, iso
+    return (candidates[0] if candidates else None), None
+
+
+def extract_article(
+    selector: Selector,
+    url: str,
+    *,
+    selectors: Selectors | None = None,
+    outlet: str | None = None,
+    outlet_name: str | None = None,
+    timezone: str | None = None,
+    language: str | None = None,
+    aliases: tuple[str, ...] = (),
+    hook: Callable[[Page, ArticleLoader], None] | None = None,
+) -> Article:
+    """Run the whole chain on one parsed page and return an Article (not yet cleaned)."""
+    page = Page(selector, url, timezone)
+    loader = ArticleLoader(item=Article(), selector=selector)
+    if selectors:
+        _add_selector_fields(loader, page, selectors)
+    if hook:
+        hook(page, loader)
+    _add_structured_fields(loader, page, outlet_name, aliases)
+    if not loader.has("body"):
+        loader.add_value("body", fallback.body_paragraphs(selector, url))
+    loader.add_value("url", url)
+    loader.add_value("outlet", outlet)
+    loader.add_value("outlet_name", outlet_name)
+    loader.add_value("language", language)
+    loader.add_value("fetched_at", datetime.now(UTC).isoformat(timespec="seconds"))
+    loader.add_value("schema_version", SCHEMA_VERSION)
+    item = loader.load_item()
+
+    pub_raw, pub = _parse_first(item.get("published_raw") or [], timezone)
+    if pub is None:  # the URL states the day on some outlets (CNN Arabic /2013/middle_east/8/3/)
+        pub = date_from_url(url)
+    mod_raw, mod = _parse_first(item.get("modified_raw") or [], timezone)
+    item["published_raw"], item["published_at"] = pub_raw, pub
+    item["modified_raw"], item["modified_at"] = mod_raw, mod
+    for field in ("authors", "tags", "images", "related", "embeds"):
+        item.setdefault(field, [])
+    return item

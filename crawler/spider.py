@@ -1,0 +1,234 @@
+"""NewsSpider: the base every outlet spider extends.
+
+An outlet module declares data (``outlet``, ``sources``, ``article_allow``/``article_deny``,
+``selectors``) and, only where markup needs it, an ``outlet_hook``. Discovery (sitemaps, feeds,
+section pages) and extraction are shared here; discovery never parses articles.
+
+Spider arguments (``scrapy crawl youm7 -a since=2026-11-01 -a limit=50``):
+  since, until   date window (YYYY-MM-DD or ISO datetime); articles dated outside it are skipped
+  limit          maximum number of articles to fetch
+  sources        comma-separated URLs replacing the outlet's own sources (a mirror, a local copy)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import unquote, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.utils.gz import gunzip
+from w3lib.url import canonicalize_url
+
+from crawler.discovery import Link, parse_section, parse_xml, xml_kind
+from crawler.extract.article import Page, Selectors, extract_article
+from crawler.extract.dates import to_datetime
+from crawler.items import Article
+from crawler.loaders import ArticleLoader
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """Who publishes: stored with every article and used to route URLs to their spider."""
+
+    slug: str
+    name: str  # Arabic display name
+    domains: tuple[str, ...]
+    timezone: str  # IANA zone of wall-clock times the outlet prints without an offset
+    language: str = "ar"
+    country: str | None = None
+    needs_js: bool = False
+    aliases: tuple[str, ...] = ()  # names the outlet signs with (never an author)
+
+    def owns(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A discovery document. ``kind`` is informational: responses are recognised by content."""
+
+    url: str
+    kind: str = "sitemap"  # "news_sitemap", "sitemap", "feed", "section"
+    pages: int = 1  # section pages: how many pages of pagination to follow
+
+
+_SOURCE_PRIORITY = {"news_sitemap": 30, "sitemap": 20, "feed": 20, "section": 10}
+
+
+def parse_when(value: str | None, end_of_day: bool = False) -> datetime | None:
+    if not value:
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        text += "T23:59:59" if end_of_day else "T00:00:00"
+    dt = to_datetime(text)
+    if dt is None:
+        raise ValueError(f"cannot read date {value!r}: use YYYY-MM-DD or an ISO 8601 datetime")
+    return dt
+
+
+class NewsSpider(scrapy.Spider):
+    outlet: Outlet
+    sources: tuple[Source, ...] = ()
+    article_allow: tuple[str, ...] = ()  # regexes searched in the URL's unquoted path (+ query)
+    article_deny: tuple[str, ...] = ()
+    selectors: Selectors = Selectors()
+    section_next_css: str | None = None  # the outlet's "next page" link, when rel=next is absent
+
+    def __init__(self, *args, since: str | None = None, until: str | None = None, limit: str | None = None,
+                 sources: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.since = parse_when(since)
+        self.until = parse_when(until, end_of_day=True)
+        try:
+            self.limit = int(limit) if limit not in (None, "") else None
+        except ValueError:
+            raise ValueError(f"limit must be a whole number, not {limit!r}") from None
+        self.allowed_domains = list(self.outlet.domains)
+        if sources:
+            self.start_sources = tuple(Source(u.strip(), "override", pages=3) for u in sources.split(",") if u.strip())
+            for s in self.start_sources:  # a local mirror is on another host: let the offsite filter pass it
+                host = urlsplit(s.url).hostname
+                if host and host not in self.allowed_domains:
+                    self.allowed_domains.append(host)
+        else:
+            self.start_sources = tuple(self.sources)
+        self._allow = [re.compile(p) for p in self.article_allow]
+        self._deny = [re.compile(p) for p in self.article_deny]
+        self._scheduled: set[str] = set()
+
+    # ----- discovery ---------------------------------------------------------------------------
+
+    async def start(self):
+        for src in self.start_sources:
+            yield scrapy.Request(src.url, callback=self.parse_source, priority=_SOURCE_PRIORITY.get(src.kind, 15),
+                                 meta={"source_kind": src.kind, "section_pages_left": max(src.pages - 1, 0)})
+
+    def is_article_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        target = unquote(parts.path) + (("?" + parts.query) if parts.query else "")
+        if any(p.search(target) for p in self._deny):
+            return False
+        return any(p.search(target) for p in self._allow) if self._allow else True
+
+    def _stat(self, key: str, n: int = 1) -> None:
+        if getattr(self, "crawler", None):
+            self.crawler.stats.inc_value(key, n, spider=self)
+
+    def parse_source(self, response: Response):
+        body = response.body
+        if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served without Content-Encoding
+            try:
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except Exception as exc:  # noqa: BLE001 - a bad archive is a counted drop, not a crash
+                self.logger.warning("unreadable gzip sitemap %s: %s", response.url, exc)
+                self._stat("news/sources_unreadable")
+                return
+        kind = xml_kind(body)
+        if kind:
+            self._stat(f"news/sources/{kind}")
+            for link in parse_xml(body, response.url):
+                if link.kind == "sitemap":
+                    yield response.follow(link.url, callback=self.parse_source, priority=20,
+                                          meta={"source_kind": "sitemap", "section_pages_left": 0})
+                else:
+                    yield from self._article_request(link, response)
+            return
+        if not isinstance(response, TextResponse):
+            self._stat("news/sources_unreadable")
+            return
+        self._stat("news/sources/section")
+        links, nxt = parse_section(response.selector, response.url, self.section_next_css)
+        for url in links:
+            yield from self._article_request(Link(url, "article"), response)
+        left = response.meta.get("section_pages_left", 0)
+        if nxt and left > 0:
+            yield response.follow(nxt, callback=self.parse_source, priority=10,
+                                  meta={"source_kind": "section", "section_pages_left": left - 1})
+
+    def _in_window(self, iso: str | None) -> bool:
+        when = to_datetime(iso)
+        if when is None:
+            return True  # unknown date: fetch it and decide from the page
+        return not ((self.since and when < self.since) or (self.until and when > self.until))
+
+    def _article_request(self, link: Link, response: Response):
+        if not self.is_article_url(link.url):
+            self._stat("news/links_not_article")
+            return
+        key = canonicalize_url(link.url)
+        if key in self._scheduled:
+            return
+        if not self._in_window(link.published):
+            self._stat("news/outside_window")
+            return
+        if self.limit is not None and len(self._scheduled) >= self.limit:
+            self._stat("news/over_limit")
+            return
+        self._scheduled.add(key)
+        self._stat("news/article_requests")
+        yield scrapy.Request(link.url, callback=self.parse_article, priority=0,
+                             meta={"discovery": {"published": link.published, "title": link.title,
+                                                 "keywords": link.keywords}})
+
+    # ----- extraction --------------------------------------------------------------------------
+
+    def parse_article(self, response: Response):
+        if not isinstance(response, TextResponse):
+            self._stat("news/not_html")
+            self.logger.info("not an HTML page, skipped: %s", response.url)
+            return
+        item = self.extract(response)
+        if not self._in_window(item.get("published_at")):
+            self._stat("news/outside_window")
+            return
+        yield item
+
+    def extract(self, response: TextResponse) -> Article:
+        """The article on ``response`` through the whole chain (also used by ``scrapy extract``)."""
+        item = extract_article(
+            response.selector, response.url, selectors=self.selectors, outlet=self.outlet.slug,
+            outlet_name=self.outlet.name, timezone=self.outlet.timezone, language=self.outlet.language,
+            aliases=self.outlet.aliases,
+            hook=self.outlet_hook,
+        )
+        discovery = (response.meta.get("discovery") or {}) if _has_meta(response) else {}
+        if not item.get("tags") and discovery.get("keywords"):
+            item["tags"] = list(discovery["keywords"])
+        item["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        return item
+
+    def outlet_hook(self, page: Page, loader: ArticleLoader) -> None:
+        """Outlet-specific values the selectors cannot express. Runs after the outlet's selectors
+        and before the structured-data steps, so what it adds wins over them."""
+
+
+def _has_meta(response: Response) -> bool:
+    try:
+        return response.meta is not None
+    except AttributeError:  # a response built outside a crawl has no request
+        return False
+
+
+def outlet_spiders(spider_loader) -> list[type[NewsSpider]]:
+    """Every outlet spider class known to a Scrapy SpiderLoader."""
+    out = []
+    for name in spider_loader.list():
+        cls = spider_loader.load(name)
+        if isinstance(cls, type) and issubclass(cls, NewsSpider) and getattr(cls, "outlet", None):
+            out.append(cls)
+    return out
+
+
+def spider_for_url(spider_loader, url: str) -> type[NewsSpider] | None:
+    for cls in outlet_spiders(spider_loader):
+        if cls.outlet.owns(url):
+            return cls
+    return None
+
+
+__all__ = ["NewsSpider", "Outlet", "Selectors", "Source", "outlet_spiders", "spider_for_url", "field"]
