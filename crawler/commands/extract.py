@@ -1,0 +1,180 @@
+"""scrapy extract PAGE --url URL [--outlet SLUG]   |   scrapy extract --text FILE
+
+Runs an outlet's extraction (or the generic chain when no outlet owns the URL) and the text
+pipelines on a saved page — an HTML file, or a WARC plus the URL of one of its records — and
+prints the item as one JSON object (UTF-8) on stdout. With --text, segments a plain-text file
+(raw scraped article text) instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import sys
+from pathlib import Path
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import DropItem, UsageError
+from scrapy.http import HtmlResponse
+from scrapy.spiderloader import get_spider_loader
+from scrapy.utils.misc import build_from_crawler, load_object
+
+from crawler.spider import NewsSpider, Outlet, spider_for_url
+
+
+class GenericArticleSpider(NewsSpider):
+    """The generic chain with no outlet selectors: for pages of outlets we have no module for."""
+
+    name = "generic-extract"
+    outlet = Outlet(slug="", name="", domains=(), timezone="")
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"scrapy extract: {message}", file=sys.stderr)
+    return code
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings = {"LOG_LEVEL": "WARNING"}
+
+    def syntax(self) -> str:
+        return "PAGE --url URL [--outlet SLUG] | --text FILE"
+
+    def short_desc(self) -> str:
+        return "Extract one saved page (HTML file or WARC record) and print the article as JSON"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--url", help="the page's URL (required for HTML files and WARCs)")
+        parser.add_argument("--outlet", help="outlet slug (default: the outlet that owns the URL)")
+        parser.add_argument("--text", action="store_true", help="PAGE is plain article text to segment")
+        parser.add_argument("--no-pipelines", action="store_true", help="print the raw extraction, before cleaning")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give exactly one PAGE")
+        self.exitcode = self._run(Path(args[0]), opts)
+
+    def _run(self, path: Path, opts: argparse.Namespace) -> int:
+        try:
+            if opts.text:
+                try:
+                    return self._run_text(path.read_bytes(), path)
+                except OSError as exc:
+                    return _fail(f"cannot read {path}: {exc.strerror or exc}")
+            if not opts.url:
+                return _fail("--url URL is required (the address the page was saved from)")
+            item = extract_file(path, opts.url, self.settings, outlet=opts.outlet, pipelines=not opts.no_pipelines)
+        except ExtractError as exc:
+            return _fail(str(exc))
+        _print_json(item)
+        return 0
+
+    def _run_text(self, data: bytes, path: Path) -> int:
+        import crawler.arabic as arabic
+
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return _fail(f"{path} is not UTF-8 text")
+        if not hasattr(arabic, "segment"):
+            return _fail("text segmentation is not available in this version")
+        _print_json(arabic.segment(text))
+        return 0
+
+
+class ExtractError(Exception):
+    """A page that cannot be extracted, with a one-line reason for the user."""
+
+
+def extract_file(path: Path, url: str, settings, outlet: str | None = None, pipelines: bool = True) -> dict:
+    """The item for one saved page (HTML file or WARC record), as ``scrapy extract`` prints it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExtractError(f"cannot read {path}: {exc.strerror or exc}") from None
+    loader = get_spider_loader(settings)
+    if outlet:
+        try:
+            spidercls = loader.load(outlet)
+        except KeyError:
+            raise ExtractError(f"unknown outlet {outlet!r}; known: {', '.join(loader.list())}") from None
+    else:
+        spidercls = spider_for_url(loader, url) or GenericArticleSpider
+    response = _response(path, data, url)
+    crawler = _crawler(spidercls, settings)
+    spider = spidercls.from_crawler(crawler)
+    item = spider.extract(response)
+    if pipelines:
+        item = _run_pipelines(item, crawler, spider, settings)
+    return dict(item)
+
+
+def _response(path: Path, data: bytes, url: str) -> HtmlResponse:
+    if path.name.lower().endswith((".warc", ".warc.gz")):
+        from crawler.warc import WarcError, WarcIndex
+
+        try:
+            record = WarcIndex(str(path)).get(url)
+        except WarcError as exc:
+            raise ExtractError(str(exc)) from None
+        if record is None:
+            raise ExtractError(f"{url} is not in {path}")
+        headers = [(k, v) for k, v in record.headers
+                   if k.lower() not in (b"content-encoding", b"transfer-encoding", b"content-length")]
+        body = record.body
+        if body[:2] == b"\x1f\x8b":  # stored as the server sent it: still gzip-encoded
+            import gzip
+
+            body = gzip.decompress(body)
+        return HtmlResponse(url=url, body=body, headers=headers, status=record.status)
+    if not data.strip():
+        raise ExtractError(f"{path} is empty")
+    return HtmlResponse(url=url, body=data)
+
+
+def _crawler(spidercls, settings):
+    """A crawler stand-in with settings, stats and signals: what spiders and the text pipelines
+    use. A real Crawler would want a running reactor, which a one-page command does not need."""
+    from types import SimpleNamespace
+
+    from scrapy.signalmanager import SignalManager
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    crawler = SimpleNamespace(settings=settings, spidercls=spidercls)
+    crawler.signals = SignalManager(crawler)
+    crawler.stats = MemoryStatsCollector(crawler)
+    return crawler
+
+
+def _run_pipelines(item, crawler, spider, settings):
+    """The text pipelines of the project (everything before storage), in their configured order."""
+    pipelines = sorted(settings.getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1])
+    for path, order in pipelines:
+        if order is None or order >= settings.getint("EXTRACT_PIPELINES_BEFORE", 300):
+            continue
+        pipe = build_from_crawler(load_object(path), crawler)
+        try:
+            result = pipe.process_item(item, spider)
+            if inspect.isawaitable(result):
+                import asyncio
+
+                result = asyncio.run(_await(result))
+        except DropItem as exc:
+            print(f"scrapy extract: warning: {path} would drop this item: {exc}", file=sys.stderr)
+            continue
+        item = result
+    return item
+
+
+async def _await(aw):
+    return await aw
+
+
+def _print_json(obj) -> None:
+    out = json.dumps(obj, ensure_ascii=False, default=str)
+    sys.stdout.buffer.write(out.encode("utf-8") + b"\n")
+    sys.stdout.flush()

@@ -1,0 +1,51 @@
+"""scrapy summary [--json]: what the store holds — articles per outlet and field coverage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from scrapy.commands import ScrapyCommand
+
+from crawler.storage import ArticleStore, StoreError
+
+SHOWN_FIELDS = ("title", "body", "published_at", "authors", "section", "tags", "related", "images", "source")
+
+
+def format_summary(summary: dict) -> str:
+    lines = [f"{'outlet':<14}{'articles':>9}  " + "".join(f"{f[:9]:>10}" for f in SHOWN_FIELDS)]
+    for outlet, n in sorted(summary["per_outlet"].items(), key=lambda kv: str(kv[0])):
+        cov = summary["coverage"][outlet]
+        lines.append(f"{outlet or '(generic)':<14}{n:>9}  " + "".join(f"{100 * cov[f]:>9.0f}%" for f in SHOWN_FIELDS))
+    lines.append(f"{'total':<14}{summary['total']:>9}")
+    return "\n".join(lines)
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings = {"LOG_LEVEL": "WARNING"}
+
+    def short_desc(self) -> str:
+        return "Print what the article store holds: articles per outlet and field coverage"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            store = ArticleStore.from_settings(self.settings)
+        except StoreError as exc:
+            print(f"scrapy summary: {exc}", file=sys.stderr)
+            self.exitcode = 1
+            return
+        try:
+            summary = store.summary()
+        finally:
+            store.close()
+        if opts.json:
+            print(json.dumps(summary, ensure_ascii=False, default=str))
+        else:
+            print(format_summary(summary))
