@@ -5,7 +5,8 @@ hashed class names change between deploys, so selectors use ids, aria labels and
 only. JSON-LD (ReportageNewsArticle, wrapped in CDATA) carries exact dates; its headline is the SEO
 variant, the visible h1 is the title. The byline section lists "Author," and "Role," (the role is
 the newsroom the piece comes from, e.g. BBC News for a translation: our ``source``).
-Sources: the Arabic RSS feed is BBC's documented feed URL (sure).
+Sources: the Arabic RSS feed is BBC's documented feed (sure); the news sitemap index is the one
+bbc.com's robots.txt lists (sure); topic pages paginate with ?page=N (fairly sure).
 """
 
 from crawler.spider import NewsSpider, Outlet, Selectors, Source
@@ -24,12 +25,14 @@ class BbcArabicSpider(NewsSpider):
         aliases=("BBC News عربي", "BBC News Arabic", "BBC Arabic", "BBC News"),
     )
     sources = (
-        Source("https://www.bbc.com/arabic/sitemap.xml", "sitemap"),
+        # bbc.com's news sitemap index (listed in its robots.txt) covers every BBC language service;
+        # the article pattern keeps the Arabic stories.
+        Source("https://www.bbc.com/sitemaps/https-index-com-news.xml", "news_sitemap"),
         Source("https://feeds.bbci.co.uk/arabic/rss.xml", "feed"),
-        Source("https://www.bbc.com/arabic", "section"),
+        Source("https://www.bbc.com/arabic/topics/cv2xyrnr8dnt", "section", pages=3),
     )
-    article_allow = (r"^/arabic/articles/[a-z0-9]{8,}$", r"^/arabic/[a-z-]+-\d{7,}$")
-    article_deny = (r"^/arabic/topics/", r"/live/", r"^/arabic/(?:tv-and-radio|media)-")
+    article_allow = (r"^/arabic/articles/c[0-9a-z]{10}o$", r"^/arabic/(?:[a-z-]+-)?\d{8}$")
+    article_deny = (r"^/arabic/topics/", r"/live/", r"^/arabic/(?:tv-and-radio|media|podcasts)[-/]")
     selectors = Selectors(
         title="h1#content",
         body="//main/div[p or h2 or h3]",

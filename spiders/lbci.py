@@ -22,11 +22,14 @@ class LbciSpider(NewsSpider):
         aliases=("LBCI", "LBCI Lebanon", "LBCIV7", "Lebanon News"),
     )
     sources = (
-        Source("https://www.lbcgroup.tv/sitemap.xml", "sitemap"),
+        # news sitemap and feed as public scrapers of the site use them (sure); the listing's
+        # pagination by ?page=N is assumed (the live site loads more items by script).
+        Source("https://www.lbcgroup.tv/newssitemap.xml", "news_sitemap"),
         Source("https://www.lbcgroup.tv/Rss/latest-news/ar", "feed"),
-        Source("https://www.lbcgroup.tv/news/category/1/أخبار-لبنان/ar", "section", pages=3),
+        Source("https://www.lbcgroup.tv/news/category/17/%D8%A2%D8%AE%D8%B1-%D8%A7%D9%84%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/ar",
+               "section", pages=3),
     )
-    article_allow = (r"^/[a-z-]+/[a-z-]+/\d{3,}/[^/]+/ar/?$",)
+    article_allow = (r"^/(?:news|sports)/[a-z-]+/\d{5,7}/[^/]+/ar/?$",)
     article_deny = (r"/category/", r"/search/", r"/tags?/")
     selectors = Selectors(
         title="h1",

@@ -21,7 +21,9 @@ class Youm7Spider(NewsSpider):
         aliases=("Youm7", "اليوم السابع"),
     )
     sources = (
-        Source("https://www.youm7.com/sitemaps/news.xml", "news_sitemap"),
+        # Section RSS and section listings are the site's documented shapes (sure); the news
+        # sitemap address is a guess (no public source found).
+        Source("https://www.youm7.com/newsSiteMap.xml", "news_sitemap"),
         Source("https://www.youm7.com/rss/SectionRss?SectionID=65", "feed"),
         Source("https://www.youm7.com/Section/أخبار-عاجلة/65/1", "section", pages=3),
     )

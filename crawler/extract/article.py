@@ -15,11 +15,11 @@ from urllib.parse import urljoin
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract import fallback
+from crawler.extract import fallback, structure
 from crawler.extract.dates import date_from_url, parse_machine_date
 from crawler.extract.structured import PageMeta, ld_list, ld_text, ld_url
 from crawler.extract.text import iter_elements, paragraphs, squash, text_of
-from crawler.items import SCHEMA_VERSION, Article
+from crawler.items import FIELD_KINDS, SCHEMA_VERSION, Article
 from crawler.loaders import ArticleLoader
 
 
@@ -55,6 +55,7 @@ class Page:
 
     def __post_init__(self):
         self.meta = PageMeta(self.sel)
+        self.inbody_related: list[dict] = []
 
     def absolute(self, href: str | None) -> str | None:
         if not href:
@@ -67,13 +68,13 @@ class Page:
 
 # "كتب", "كتبت", "بقلم", "بواسطة", "إعداد", "تقرير", "تحرير" (written by ...): a verb or label, not a name.
 _BYLINE_PREFIX = re.compile(
-    r"^\s*(?:(?:كتب|كتبت|كتبه|بقلم|بواسطة|إعداد|اعداد|تقرير|تحرير|حوار|ترجمة|by|written by|author)\s*[:：\-–—/|]*\s*)+",
+    r"^\s*(?:(?:كتبت|كتبه|كتب|بقلم|بواسطة|إعداد|اعداد|تقرير|تحرير|حوار|ترجمة|by|written by|author)\s*[:：\-–—/|]*\s*)+",
     re.IGNORECASE,
 )
 # Given names that begin with و: a leading و there is part of the name, not "and".
 _WAW_NAMES = ("وليد", "وائل", "وفاء", "وسام", "وداد", "وجدي", "وحيد", "وهبة", "وردة", "وعد", "وديع", "وصفي",
               "ولاء", "وفيق", "وهيب", "ورد", "وجيه", "وضاح", "ولید")
-_SPLIT_AUTHORS = re.compile(r"\s*(?:،|,|;|\s&\s|\sand\s)\s*")
+_SPLIT_AUTHORS = re.compile(r"\s*(?:،|,|;|\s&\s|\sand\s|\s[-–—|]\s)\s*")
 
 
 def clean_author_names(raw: str | None) -> list[str]:
@@ -200,11 +201,19 @@ def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors) -> Non
     if s.subtitle:
         loader.add_value("subtitle", _texts(select(sel, s.subtitle)))
     if s.body:
-        containers = select(sel, s.body)
+        containers = iter_elements(select(sel, s.body))
         drop: set = set()
         for d in s.body_drop:
-            drop.update(iter_elements(select(containers, d)))
-        loader.add_if_missing("body", paragraphs(iter_elements(containers), drop=frozenset(drop)))
+            for c in containers:
+                drop.update(iter_elements(select(Selector(root=c), d)))
+        # Embedded posts and "اقرأ أيضاً" lines are structure, not body text.
+        found_embeds, embed_elements = structure.embeds(containers, page.url)
+        read_also, read_also_elements = structure.read_also(containers, page.url)
+        drop.update(embed_elements)
+        drop.update(read_also_elements)
+        loader.add_if_missing("embeds", found_embeds)
+        page.inbody_related = read_also
+        loader.add_if_missing("body", paragraphs(containers, drop=frozenset(drop)))
     if s.authors:
         names: list[str] = []
         for text in _texts(select(sel, s.authors)):
@@ -220,14 +229,14 @@ def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors) -> Non
         loader.add_value("source", _texts(select(sel, s.source)))
     if s.tags:
         loader.add_if_missing("tags", _texts(select(sel, s.tags)))
+    related = []
     if s.related:
-        related = []
         for a in select(sel, s.related):
             url = page.absolute(a.attrib.get("href"))
             title = text_of(a.root) or squash(a.attrib.get("title") or "")
             if url and title:
                 related.append({"title": title, "url": url, "text": None})
-        loader.add_if_missing("related", related)
+    loader.add_if_missing("related", related + page.inbody_related)
     if s.images:
         images = []
         for img in select(sel, s.images):
@@ -285,17 +294,52 @@ def _add_structured_fields(loader: ArticleLoader, page: Page, outlet_name: str |
         loader.add_value("body", [p for p in re.split(r"\n\s*\n|\r?\n", remove_tags(body)) if p.strip()])
 
 
+def _article_roots(page: Page) -> list:
+    """Where a page without outlet selectors keeps its article: <article>, else <main>, else all."""
+    for xpath in ("//article", "//main", "/*"):
+        found = iter_elements(page.sel.xpath(xpath))
+        if found:
+            return found
+    return []
+
+
+def _add_generic_body(loader: ArticleLoader, page: Page) -> None:
+    """trafilatura finds the body; the markup still tells us embeds and related links, which are
+    then kept out of the body text."""
+    roots = _article_roots(page)
+    found_embeds, _ = structure.embeds(roots, page.url)
+    read_also, _ = structure.read_also(roots, page.url)
+    loader.add_if_missing("embeds", found_embeds)
+    if not loader.has("related"):
+        blocks = structure.related_blocks(page.sel.root, page.url)
+        loader.add_if_missing("related", read_also + blocks)
+    embed_texts = {structure.fold_marker(e["text"]) for e in found_embeds if e.get("text")}
+    body = []
+    for para in fallback.body_paragraphs(page.sel, page.url):
+        folded = structure.fold_marker(para)
+        if structure.RELATED_MARKER.match(folded + " ") or any(t and t in folded for t in embed_texts):
+            continue
+        body.append(para)
+    loader.add_value("body", body)
+
+
+_HAS_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
+
+
 def _parse_first(candidates: list[str], tz: str | None) -> tuple[str | None, str | None]:
     """(raw, iso) of the first candidate that parses; (first raw, None) when none does."""
-    import crawler.arabic as arabic
+    from crawler.arabic import parse_date
 
     for raw in candidates:
         iso = parse_machine_date(raw, tz)
-        if iso is None and hasattr(arabic, "parse_date"):
+        if iso is None:
             try:
-                iso = arabic.parse_date(raw)
+                iso = parse_date(raw)
             except Exception:  # a date we cannot read is unknown, not a crash
                 iso = None
+            if iso and "T" in iso and not _HAS_OFFSET.search(iso):
+                # a printed wall-clock time without a zone: the outlet's declared zone applies
+                iso = parse_machine_date(iso, tz)
         if iso:
             return raw, iso
     return (candidates[0] if candidates else None), None
@@ -322,7 +366,7 @@ def extract_article(
         hook(page, loader)
     _add_structured_fields(loader, page, outlet_name, aliases)
     if not loader.has("body"):
-        loader.add_value("body", fallback.body_paragraphs(selector, url))
+        _add_generic_body(loader, page)
     loader.add_value("url", url)
     loader.add_value("outlet", outlet)
     loader.add_value("outlet_name", outlet_name)
@@ -337,6 +381,6 @@ def extract_article(
     mod_raw, mod = _parse_first(item.get("modified_raw") or [], timezone)
     item["published_raw"], item["published_at"] = pub_raw, pub
     item["modified_raw"], item["modified_at"] = mod_raw, mod
-    for field in ("authors", "tags", "images", "related", "embeds"):
-        item.setdefault(field, [])
+    for field, kind in FIELD_KINDS.items():  # every field present: empty means unknown
+        item.setdefault(field, [] if kind == "list" else None)
     return item

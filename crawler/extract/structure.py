@@ -1,0 +1,146 @@
+"""Structure inside and around the article body: embedded posts, in-body "read also" links, and
+related-article blocks found by their heading.
+
+Pages carry these as markup (a tweet's blockquote, a paragraph that is only "اقرأ أيضاً: <a>"); taking
+them from the markup is exact, where the text pipelines can only guess from flattened lines.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from crawler.extract.text import local_tag, squash, text_of
+
+# Headings of an article's own related blocks (folded: no hamza forms, no ta marbuta, no tashkeel).
+RELATED_HEADINGS = frozenset({
+    "اقرا ايضا", "اقرا كذلك", "طالع ايضا", "شاهد ايضا", "اقرا المزيد", "ذات صله", "مقالات ذات صله",
+    "اخبار ذات صله", "مواضيع ذات صله", "موضوعات ذات صله", "تقارير ذات صله", "الموضوعات المتعلقه",
+    "قد يهمك", "قد يهمك ايضا", "المزيد حول هذه القصه", "اقرا ايضا في", "مواد ذات صله",
+})
+# In-body markers that introduce one related headline on the same line.
+RELATED_MARKER = _READ_ALSO = re.compile(r"^\s*(?:اقرا|طالع|شاهد)\s+(?:ايضا|كذلك)\s*[:：\-–—]?\s*")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
+_TASHKEEL = re.compile(r"[\u064b-\u0652\u0670]")
+
+
+def fold_marker(text: str) -> str:
+    """A cheap fold for matching UI markers (the full ``crawler.arabic.fold`` is for content)."""
+    return squash(_TASHKEEL.sub("", text.translate(_FOLD))).strip(" :：-–—|»«\"'.").lower()
+
+
+def _month_date(text: str) -> str | None:
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _tweet(el, base: str) -> dict:
+    links = [a for a in el.iter("a") if a.get("href")]
+    status = next((urljoin(base, a.get("href")) for a in reversed(links) if "/status/" in a.get("href", "")), None)
+    first_p = next((c for c in el.iter() if local_tag(c) == "p"), None)
+    text = text_of(first_p) if first_p is not None else ""
+    media = [a.get("href") for a in links if "pic.twitter.com" in (a.text or a.get("href", ""))]
+    for m in media:
+        text = text.replace(m.replace("https://", ""), "").replace(m, "")
+    text = re.sub(r"\s*pic\.twitter\.com/\S+", "", text).strip()
+    full = text_of(el)
+    m = re.search(r"[—–-]\s*([^()]+?)\s*\(@(\w{1,30})\)", full)
+    date = _month_date(text_of(links[-1])) if links else None
+    if date is None and links:
+        try:
+            from crawler.arabic import parse_date
+
+            date = parse_date(text_of(links[-1]))
+        except Exception:  # an unreadable date is unknown
+            date = None
+    handle = m.group(2) if m else (urlsplit(status).path.split("/")[1] if status else None)
+    return {"platform": "twitter", "url": status, "author": m.group(1).strip() if m else None,
+            "handle": handle, "published_at": date, "text": text or None, "media": media}
+
+
+def embeds(containers, base: str) -> tuple[list[dict], list]:
+    """(embedded posts, their elements to leave out of the body) within ``containers``."""
+    found: list[dict] = []
+    elements: list = []
+    for root in containers:
+        for el in root.iter():
+            tag = local_tag(el)
+            cls = el.get("class") or ""
+            if tag == "blockquote" and "twitter-tweet" in cls:
+                found.append(_tweet(el, base))
+            elif tag == "blockquote" and "instagram-media" in cls:
+                url = el.get("data-instgrm-permalink") or next((a.get("href") for a in el.iter("a") if a.get("href")), None)
+                found.append({"platform": "instagram", "url": url, "author": None, "handle": None,
+                              "published_at": None, "text": text_of(el) or None, "media": []})
+            elif tag in ("div", "blockquote") and ("fb-post" in cls or "fb-video" in cls) and el.get("data-href"):
+                found.append({"platform": "facebook", "url": el.get("data-href"), "author": None, "handle": None,
+                              "published_at": None, "text": text_of(el) or None, "media": []})
+            elif tag == "iframe" and el.get("src"):
+                src = urljoin(base, el.get("src"))
+                parts = urlsplit(src)
+                if "youtube.com" in parts.netloc or "youtube-nocookie.com" in parts.netloc:
+                    vid = parts.path.rsplit("/", 1)[-1]
+                    found.append({"platform": "youtube", "url": f"https://www.youtube.com/watch?v={vid}", "author": None,
+                                  "handle": None, "published_at": None, "text": None, "media": []})
+                elif "facebook.com" in parts.netloc and "href" in parse_qs(parts.query):
+                    found.append({"platform": "facebook", "url": parse_qs(parts.query)["href"][0], "author": None,
+                                  "handle": None, "published_at": None, "text": None, "media": []})
+                else:
+                    continue
+            else:
+                continue
+            elements.append(el)
+    return found, elements
+
+
+def read_also(containers, base: str) -> tuple[list[dict], list]:
+    """In-body "اقرأ أيضاً: <a>headline</a>" paragraphs: (related entries, elements to drop)."""
+    related, elements = [], []
+    for root in containers:
+        for el in root.iter():
+            if local_tag(el) not in ("p", "div", "li", "h3", "h4", "h5", "span", "strong"):
+                continue
+            text = text_of(el)
+            if not text or len(text) > 300 or not _READ_ALSO.match(fold_marker(text) + " "):
+                continue
+            links = [a for a in el.iter("a") if a.get("href") and text_of(a)]
+            if not links:
+                continue
+            for a in links:
+                related.append({"title": text_of(a), "url": urljoin(base, a.get("href")), "text": None})
+            elements.append(el)
+    return related, elements
+
+
+def related_blocks(root, base: str, exclude=()) -> list[dict]:
+    """Links of blocks headed by a related-articles heading ("مواضيع ذات صلة", ...) anywhere in
+    ``root``. The block is the heading's nearest ancestor that holds links besides the heading."""
+    out: list[dict] = []
+    seen_blocks: set = set()
+    for el in root.iter():
+        tag = local_tag(el)
+        if tag not in ("h2", "h3", "h4", "h5", "h6", "div", "span", "p", "strong", "em", "header"):
+            continue
+        text = text_of(el)
+        if not text or len(text) > 40 or fold_marker(text) not in RELATED_HEADINGS:
+            continue
+        block = el.getparent()
+        while block is not None:
+            links = [a for a in block.iter("a") if a.get("href") and len(text_of(a).split()) >= 3]
+            if links:
+                break
+            block = block.getparent()
+        if block is None or block in seen_blocks or any(block is x for x in exclude):
+            continue
+        seen_blocks.add(block)
+        for a in links:
+            href = a.get("href", "")
+            if href.startswith(("#", "javascript:")):
+                continue
+            out.append({"title": text_of(a), "url": urljoin(base, href), "text": None})
+    return out
