@@ -1,0 +1,104 @@
+"""The command line as a user meets it: `scrapy extract`, `scrapy summary`, `scrapy list`, and the
+bundled demo archive staying in step with the fixture sites it is built from."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.sites import FIXTURES, load_manifest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_SITES = sorted(str(p) for p in FIXTURES.iterdir() if (p / "manifest.json").exists())
+
+
+def scrapy(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=cwd, capture_output=True, timeout=120)
+
+
+def fixture_article(outlet: str) -> tuple[Path, dict]:
+    gold_path = sorted((FIXTURES / outlet).glob("*.gold.json"))[0]
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    return gold_path.with_name(gold_path.name.replace(".gold.json", ".html")), gold
+
+
+def test_list_shows_the_outlets():
+    out = scrapy("list").stdout.decode().split()
+    assert {"bbc-arabic", "youm7", "lbci"} <= set(out)
+
+
+def test_extract_prints_one_utf8_json_object():
+    page, gold = fixture_article("youm7")
+    result = scrapy("extract", str(page), "--url", gold["url"])
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    text = result.stdout.decode("utf-8")
+    assert text.count("\n") == 1 and "\\u06" not in text  # one line, Arabic not escaped
+    item = json.loads(text)
+    assert item["outlet"] == "youm7"
+    assert item["title"] == gold["title"]
+    assert set(item) >= {"url", "canonical_url", "body", "authors", "published_at", "published_raw", "related"}
+
+
+def test_extract_uses_the_generic_chain_for_unknown_outlets():
+    page, gold = fixture_article("generic")
+    item = json.loads(scrapy("extract", str(page), "--url", gold["url"]).stdout)
+    assert item["outlet"] in (None, "")
+    assert item["title"] == gold["title"]
+
+
+def test_extract_reads_a_record_of_a_warc(tmp_path):
+    archive = tmp_path / "one.warc.gz"
+    build = subprocess.run([sys.executable, "demo/build_warc.py", str(FIXTURES / "lbci"), "-o", str(archive)],
+                           cwd=ROOT, capture_output=True, timeout=60)
+    assert build.returncode == 0, build.stderr.decode()
+    page, gold = fixture_article("lbci")
+    from_html = json.loads(scrapy("extract", str(page), "--url", gold["url"]).stdout)
+    from_warc = json.loads(scrapy("extract", str(archive), "--url", gold["url"]).stdout)
+    for item in (from_html, from_warc):
+        item.pop("fetched_at")
+    assert from_warc == from_html
+
+    missing = scrapy("extract", str(archive), "--url", "https://www.lbcgroup.tv/news/x/1/none/ar")
+    assert missing.returncode != 0
+    assert b"is not in" in missing.stderr and b"Traceback" not in missing.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["/no/such/page.html", "--url", "https://www.youm7.com/story/1"], b"cannot read /no/such/page.html"),
+    (["tests/sites.py", "--url", "https://x.example/a", "--outlet", "no-such-outlet"], b"unknown outlet 'no-such-outlet'"),
+    (["tests/sites.py"], b"--url URL is required"),
+])
+def test_extract_errors_are_one_line_without_traceback(args, message):
+    result = scrapy("extract", *args)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert b"Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_summary_of_an_empty_store(tmp_path):
+    result = scrapy("summary", "-s", f"SQLITE_PATH={tmp_path / 'empty.sqlite3'}", "--json")
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads(result.stdout)["total"] == 0
+
+
+def test_demo_archive_is_built_from_the_fixture_sites(tmp_path):
+    """demo/demo.warc.gz is reproducible: rebuilding it from the fixtures gives the same bytes."""
+    rebuilt = tmp_path / "demo.warc.gz"
+    result = subprocess.run([sys.executable, "demo/build_warc.py", *DEMO_SITES, "-o", str(rebuilt)],
+                            cwd=ROOT, capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr.decode()
+    assert rebuilt.read_bytes() == (ROOT / "demo" / "demo.warc.gz").read_bytes(), \
+        "demo/demo.warc.gz is stale: run python demo/build_warc.py tests/fixtures/sites/* -o demo/demo.warc.gz"
+
+
+def test_every_fixture_outlet_is_a_spider():
+    out = set(scrapy("list").stdout.decode().split())
+    for site in DEMO_SITES:
+        _, manifest = load_manifest(Path(site).name)
+        if manifest["outlet"] != "generic":
+            assert manifest["outlet"] in out
