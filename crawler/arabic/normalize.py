@@ -1,0 +1,151 @@
+"""Display normalisation (`normalize`) and the search/dedup key (`fold`).
+
+`normalize` keeps what a reader sees (diacritics, guillemets, paragraph breaks) and removes what
+the web added (mojibake, invisible controls, Persian keyboard letters, kashida, script residue).
+`fold` goes further for comparison only: no diacritics, one alef, ى = ي, ة = ه.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pyarabic import araby
+
+from crawler.arabic import chars
+from crawler.arabic.chars import ARABIC_LETTER
+
+__all__ = ["NormalizeStats", "fold", "normalize", "normalize_with_stats"]
+
+# Combining hamza/madda typed after the base letter (some Mac and mobile keyboards): precompose.
+_COMBINING_HAMZA = (
+    ("\u0627\u0654", "\u0623"), ("\u0627\u0655", "\u0625"), ("\u0627\u0653", "\u0622"),
+    ("\u0648\u0654", "\u0624"), ("\u064a\u0654", "\u0626"), ("\u0649\u0654", "\u0626"),
+)
+
+# Tatweel (kashida) is justification, except in three places where it carries meaning:
+# after a proclitic written apart from a non-Arabic word (لـ"تمرد", الـ48, بـ(الصهاينة));
+# standing alone as a dash ("القاهرة ـ وكالات"). Runs collapse to one.
+_TATWEEL_RUN = re.compile("ـ+")
+_PROCLITIC_BEFORE = re.compile(r"(?:^|(?<=[^\w\u064b-\u0652]))[وف]?(?:[بلك]?ال|لل|[بلك])$")
+_ARABIC_OR_MARK = re.compile(f"[{ARABIC_LETTER}\u064b-\u0652]")
+
+
+def _tatweel_sub(m: re.Match[str]) -> str:
+    text, s, e = m.string, m.start(), m.end()
+    after = text[e] if e < len(text) else " "
+    if (s == 0 or text[s - 1].isspace()) and after.isspace():
+        return "ـ"  # standing alone: a dash
+    if not _ARABIC_OR_MARK.match(after) and _PROCLITIC_BEFORE.search(text, max(0, s - 4), s):
+        return "ـ"  # proclitic written apart from a digit, quote or Latin word
+    return ""
+
+
+# Residue of things that were never text.
+_FOOTNOTE = re.compile(r"\[\s*\d{1,3}\s*\]|\[(?:بحاجة لمصدر|citation needed)\]")
+_LOST_EMOJI = re.compile(r"\?{3,}")  # emoji squeezed through a non-Unicode charset: "????"
+_CF_EMAIL = re.compile(r"[^\u0600-\u06ff\n]*\[email(?:\s|&#160;)*protected\][^\u0600-\u06ff\n]*")
+_SCRIPT_RESIDUE = re.compile(
+    r"googletag\.cmd\.push\(\s*function\s*\(\)\s*\{.*?\}\s*\)\s*;?"
+    r"|googletag\.\w+\([^()]*\)(?:\.\w+\([^()]*\))*\s*;?"
+    r"|\(\s*adsbygoogle\s*=\s*window\.adsbygoogle\s*\|\|\s*\[\]\s*\)\.push\(\s*\{\s*\}\s*\)\s*;?"
+)
+_RN_GLUE = re.compile(f"(?<=[{ARABIC_LETTER}])rn(?=[{ARABIC_LETTER}])")  # "\r\n" escape lost its backslashes
+# ".." (the Arabic pause) split by an extractor into "." + paragraph break + ". "
+_BROKEN_PAUSE = re.compile(r"\.[ ]*\n[ ]*\n?[ ]*\.(?=[ ])")
+
+# Punctuation spacing: no space inside brackets or before Arabic/Latin commas and marks; a space
+# after an Arabic comma/semicolon glued to the next word. "." is left alone: its spacing is too
+# often part of a number, an abbreviation or a source's own text to be "fixed" safely.
+_SPACE_AFTER_OPEN = re.compile(r"([(\[{«])[ ]+")
+_SPACE_BEFORE_CLOSE = re.compile(r"[ ]+([)\]}])")
+_SPACE_BEFORE_GUILLEMET = re.compile(r"(«[^«»\n]*?)[ ]+»")
+_SPACE_BEFORE_MARK = re.compile(r"(?<=\S)[ ]+([،؛,;:!؟?])(?![\w/])")
+_GLUED_AFTER_COMMA = re.compile(f"([،؛])(?=[{ARABIC_LETTER}])")
+_MULTI_SPACE = re.compile(r" {2,}")
+_SPACE_AROUND_NL = re.compile(r" *\n *")
+_MANY_NL = re.compile(r"\n{3,}")
+
+
+class NormalizeStats:
+    """Counters filled by `normalize_with_stats` (for crawl stats)."""
+
+    __slots__ = ("mojibake_runs",)
+
+    def __init__(self) -> None:
+        self.mojibake_runs = 0
+
+
+def normalize(text: str | None) -> str:
+    """Display text: the text a reader should see, with the web's damage repaired.
+
+    Keeps diacritics, guillemets and paragraph breaks ("\\n\\n" and single "\\n")."""
+    return normalize_with_stats(text)
+
+
+def normalize_with_stats(text: str | None, stats: NormalizeStats | None = None) -> str:
+    if not text:
+        return ""
+    # Mojibake first: every later step would damage the Latin-1 characters it is made of.
+    text, fixed = chars.repair_mojibake(text)
+    if stats is not None:
+        stats.mojibake_runs += fixed
+    for src, dst in _COMBINING_HAMZA:
+        if src in text:
+            text = text.replace(src, dst)
+    text = chars.strip_invisible(text)
+    text = chars.spaces_to_ascii(text)
+    text = chars.decode_presentation_forms(text)
+    text = chars.fold_persian_letters(text)
+    text = chars.ascii_digits(text)
+    text = chars.ascii_quotes(text)
+    if "ـ" in text:
+        text = _TATWEEL_RUN.sub(_tatweel_sub, text)
+    if "[" in text:
+        text = _FOOTNOTE.sub("", text)
+        if "protected]" in text:
+            text = _CF_EMAIL.sub(" ", text)
+    if "???" in text:
+        text = _LOST_EMOJI.sub(" ", text)
+    if "googletag" in text or "adsbygoogle" in text:
+        text = _SCRIPT_RESIDUE.sub(" ", text)
+    if "rn" in text:
+        text = _RN_GLUE.sub("\n", text)
+    if "\n" in text and "." in text:
+        text = _BROKEN_PAUSE.sub("..", text)
+    # spacing: every regex pass is guarded by a cheap substring test (most texts need none)
+    if "  " in text:
+        text = _MULTI_SPACE.sub(" ", text)
+    if any(f"{p} " in text for p in "([{«"):
+        text = _SPACE_AFTER_OPEN.sub(r"\1", text)
+    if " )" in text or " ]" in text or " }" in text:
+        text = _SPACE_BEFORE_CLOSE.sub(r"\1", text)
+    if " »" in text and "«" in text:
+        text = _SPACE_BEFORE_GUILLEMET.sub(r"\1»", text)
+    if any(f" {p}" in text for p in "،؛,;:!؟?"):
+        text = _SPACE_BEFORE_MARK.sub(r"\1", text)
+    if "،" in text or "؛" in text:
+        text = _GLUED_AFTER_COMMA.sub(r"\1 ", text)
+    if " \n" in text or "\n " in text:
+        text = _SPACE_AROUND_NL.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _MANY_NL.sub("\n\n", text)
+    return text.strip()
+
+
+def fold(text: str | None) -> str:
+    """Search/dedup key: normalized, no diacritics or tatweel, alef forms -> ا, ى -> ي, ة -> ه.
+
+    Hamza on waw/yeh (ؤ ئ) is kept: folding it merges unrelated words (رئيس/رييس)."""
+    text = normalize(text)
+    if not text:
+        return ""
+    text = chars.strip_diacritics(text)
+    if "ـ" in text:
+        text = text.replace("ـ", "")
+    for ch in chars.ALEF_FORMS:
+        if ch in text:
+            text = text.replace(ch, araby.ALEF)
+    for src, dst in ((araby.ALEF_MAKSURA, araby.YEH), (araby.TEH_MARBUTA, araby.HEH), ("\u06cc", araby.YEH), ("\u06a9", araby.KAF)):
+        if src in text:
+            text = text.replace(src, dst)
+    return text

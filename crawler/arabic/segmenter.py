@@ -1,0 +1,770 @@
+"""Split flattened article text into the body and the things that are not the body.
+
+A naive scraper's text (see the project seed) mixes the article with: embedded posts, "read also"
+headlines, related-article lists, a second article after the footer, source/tag/byline/dateline
+lines, captions and widget text. `segment` classifies lines, moves each kind to its field and
+returns the body with paragraph breaks ("\\n\\n") kept.
+
+Matching is on `fold`ed lines, so hamza/alef/tatweel/diacritic variants of a marker all match.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from crawler.arabic import lexicon
+from crawler.arabic.chars import ARABIC_LETTER, strip_diacritics
+from crawler.arabic.dates import DATE_WORDS, MONTH_NAMES, parse_date
+from crawler.arabic.normalize import fold, normalize
+from crawler.arabic.titles import MEDIA_WORDS
+
+__all__ = ["segment", "sentences"]
+
+
+def _key(text: str) -> str:
+    """Folded, lower-cased, without edge punctuation: the form markers are compared in."""
+    return _EDGE_PUNCT.sub("", fold(text).lower())
+
+
+_EDGE_PUNCT = re.compile(r"^[\s:|\-–—.،,؛;!؟?»«\"'()•*]+|[\s:|\-–—.،,؛;!؟?»«\"'()•*]+$")
+
+
+def _keys(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_key(w) for w in words)
+
+
+def _alt(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted({_key(w) for w in words}, key=len, reverse=True))
+
+
+_RELATED_HEADERS = _keys(lexicon.RELATED_HEADERS)
+_SIDEBAR_HEADERS = _keys(lexicon.SIDEBAR_HEADERS)
+_UI = _keys(lexicon.UI_LINES)
+_UI_PREFIX = re.compile(f"^(?:{_alt(lexicon.UI_PREFIXES)})")
+_CREDITS = _keys(lexicon.CREDITS)
+_AGENCIES = _keys(lexicon.AGENCIES)
+_PLACES = _keys(lexicon.PLACES)
+_OUTLETS = _keys(lexicon.OUTLETS)
+_L = "\u0621-\u064a"
+_NA = f"(?![{_L}a-z])"
+
+_READ_ALSO = re.compile(rf"^(?:{_alt(lexicon.READ_ALSO)}){_NA}\s*[:：\-–—]?\s*")
+_WIDGET_GLUED = re.compile(f"(?:{_alt(lexicon.RELATED_HEADERS)})")
+_SOURCE = re.compile(rf"^(?:{_alt(lexicon.SOURCE_LABELS)}){_NA}\s*(?:[:|\-–—]\s*|\s+)(?P<v>\S.*)$")
+_TAGS = re.compile(rf"^(?:{_alt(lexicon.TAG_LABELS)}){_NA}\s*(?::\s*(?P<v>.*))?$")
+_BYLINE = re.compile(rf"^(?P<m>{_alt(lexicon.BYLINE_MARKERS)}){_NA}\s*(?P<sep>[:\-–—]?)\s*(?P<rest>.*)$")
+_CAPTION_CREDIT = re.compile(
+    rf"(?:\s*[(\[]\s*(?:{_alt(lexicon.CAPTION_CREDITS)})\s*[)\]]|\s*[-–—]\s*(?:{_alt(lexicon.CAPTION_CREDITS)}))\s*$"
+)
+_CREDIT_TAIL = re.compile(r"\s*[(\[][^()\[\]\n]{1,40}[)\]]\s*$|\s*[-–—]\s*[^-–—\n]{1,40}$")
+_CAPTION_PREFIX = re.compile(rf"^(?:{_alt(lexicon.CAPTION_PREFIXES)})\s*[،,:]")
+_READ_MORE = re.compile(rf"^(?:{_alt(lexicon.LISTING_READ_MORE)})\s*[»›>]*$")
+_PROMO = re.compile(r"زوروا\s*«|(?:تابعوا|تابعونا|متابعه)[^\n]{0,60}(?:عبر|علي)\s*«")
+_FOLLOW_STUB = re.compile(r"\s*تابعوا\s+\S+(?:\s+\S+)?\s+على\s*$")
+_EMAIL_OR_URL = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+)$")
+_BARE_TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$|^-?\d{1,3}\s*°[cf]?$")
+_BULLET = re.compile(r"^\s*(?:[•◄►▪●■◆*·▸]|-(?=\s)|\d{1,2}[.)](?=\s))\s*")
+_BREADCRUMB = re.compile(r"^الرئيسيه\s*[»›>/]\s*")
+_RELATIVE_STAMP = re.compile(r"^(?:منذ|قبل)\s+\S+(?:\s+\S+)?(?:في)?$")
+
+# Embedded tweets, flattened: text [pic.twitter.com/x] — Name (@handle) Month D, YYYY
+_TWEET_ATTR = re.compile(
+    r"(?:^|\s)(?P<dash>—|&mdash;|-{1,2}|–)\s*(?P<author>[^\n]*?)\s*\(@(?P<handle>\w{1,15})\)\s*"
+    r"(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})\s*$"
+)
+_PIC = re.compile(r"\s*(?:https?://)?pic\.twitter\.com/\w+")
+_INSTAGRAM = re.compile(r"^(?:a post shared by|تمت مشاركة منشور بواسطة|منشور مشترك من)\s*(?P<author>.*?)\s*\(@(?P<handle>[\w.]{1,30})\)(?P<rest>.*)$", re.I)
+_INSTAGRAM_UI = re.compile(r"^(?:view this post on instagram|عرض هذا المنشور على (?:instagram|إنستغرام))$", re.I)
+_FACEBOOK = re.compile(r"^(?:posted by|تم النشر بواسطة)\s*(?P<author>.+?)\s+(?:on|في)\s+(?P<date>.+)$", re.I)
+_VIDEO_URL = re.compile(r"^(?:https?://)?(?:www\.|m\.)?(?:youtube\.com/(?:watch\?v=|embed/|shorts/)|youtu\.be/)[\w-]+\S*$")
+_STATUS_URL = re.compile(r"^(?:https?://)?(?:www\.|mobile\.)?(?:twitter|x)\.com/(?P<handle>\w{1,15})/status/\d+\S*$")
+_HASHTAG = re.compile(rf"#(?P<h>[\w{ARABIC_LETTER}]+(?:_[\w{ARABIC_LETTER}]+)*)")
+_MEDIA_ALT = "|".join(re.escape(w) for w in sorted(MEDIA_WORDS, key=len, reverse=True) if " " not in w)
+_MEDIA_PIPE = re.compile(rf"\s*\|\s*«?(?:{_MEDIA_ALT})»?\s*")
+_MEDIA_PIPE_END = re.compile(rf"\|\s*«?(?:{_MEDIA_ALT})»?\s*$")
+_PREPOSITIONS = frozenset(("في", "من", "علي", "الي", "عن", "مع", "بين", "بن", "ابن", "بنت", "ابو", "عبد", "و"))
+_TERMINAL = (".", "!", "؟", "?", "…", ":", '"', "»", ")", "'", "،", "؛")
+
+
+def _plain(line: str) -> str:
+    return strip_diacritics(line).replace("ـ", "")
+
+
+def _tail(line: str, key_tail: str) -> str:
+    """The display suffix of `line` whose fold is `key_tail` (markers are found in the folded key)."""
+    if not key_tail:
+        return ""
+    want = key_tail.strip()
+    for i in range(len(line)):
+        if i and not line[i - 1].isspace() and line[i - 1] not in ":：-–—|/»«(":
+            continue
+        if _key(line[i:]) == want:
+            return line[i:].strip().lstrip(":：|-–—/ ").strip()
+    return want
+
+
+def _restore(line: str, frag: str | None) -> str | None:
+    """The display spelling (with its diacritics) of a fragment found in the _plain() line."""
+    if not frag:
+        return frag
+    pattern = "".join(re.escape(c) + "[\u0610-\u061a\u064b-\u065f\u0670ـ]*" for c in frag.strip())
+    m = re.search(pattern, line)
+    return m.group(0) if m else frag.strip()
+
+
+def _words(s: str) -> int:
+    return len(s.split())
+
+
+def _is_ui(key: str) -> bool:
+    return key in _UI or bool(_UI_PREFIX.match(key)) or bool(_BARE_TIME.match(key))
+
+
+def _is_junk_latin(line: str) -> bool:
+    # "128M512M", "PlayPlay": short Latin-only residue of widgets in an Arabic page
+    return not re.search(f"[{ARABIC_LETTER}]", line) and _words(line) <= 2 and not _EMAIL_OR_URL.match(line)
+
+
+class _Result(dict):
+    def add_related(self, title: str, url: str | None = None, text: str | None = None) -> None:
+        title = title.strip()
+        if not title:
+            return
+        k = _key(title)
+        for r in self["related"]:
+            if _key(r["title"]) == k:
+                if text and not r.get("text"):
+                    r["text"] = text
+                return
+        self["related"].append({"title": title, "url": url, "text": text})
+
+    def add_author(self, name: str) -> None:
+        name = _EDGE_PUNCT.sub("", name).strip()
+        if name and _key(name) not in {_key(a) for a in self["authors"]}:
+            self["authors"].append(name)
+
+    def add_tag(self, tag: str) -> None:
+        tag = tag.strip().lstrip("#").strip()
+        if tag and _key(tag) not in {_key(t) for t in self["tags"]}:
+            self["tags"].append(tag)
+
+
+def _empty() -> _Result:
+    return _Result(
+        body="", title=None, source=None, authors=[], dateline=None, section=None, tags=[], hashtags=[],
+        related=[], embeds=[], image_captions=[], published_at=None, reject=False, page_type="article",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+def segment(text: str | None, reference: datetime | None = None, *, detect_title: bool = True,
+            cut_lead: bool = True, join_wraps: bool = True, tidy: bool = True) -> dict:
+    """Split raw article text into body and fields.
+
+    Returns a dict with body, title, source, authors, dateline, section, tags, hashtags,
+    related [{title,url,text}], embeds [{platform,type,url,author,handle,published_at,text,media}],
+    image_captions, published_at, reject and page_type ("article" or "listing").
+
+    The keyword options make it conservative for bodies that came from HTML: `detect_title=False`
+    never takes a first line as the title, `cut_lead=False` leaves an inline "City (Outlet) --"
+    lead in the body (the fields are still filled), `join_wraps=False` keeps single line breaks,
+    `tidy=False` leaves body wording alone (no "#" removal, no space before a glued quote)."""
+    res = _empty()
+    text = normalize(text)
+    if not text:
+        return res
+    lines: list[str | None] = text.split("\n")
+    if _is_listing(lines):
+        res.update(reject=True, page_type="listing")
+        return res
+    cut = _trailer_cut(lines)
+    trailer = lines[cut:] if cut is not None else []
+    main = lines[:cut] if cut is not None else lines
+    _extract_embeds(main, res)
+    _classify(main, res, reference, cut_lead=cut_lead, detect_title=detect_title, tidy=tidy)
+    if trailer:
+        _second_article(trailer, res, reference)
+    body_lines = [ln for ln in main if ln is not None]
+    body = _assemble(body_lines, join_wraps)
+    res["body"] = _body_hashtags(body, res, tidy)
+    return dict(res)
+
+
+def _is_listing(lines: list[str | None]) -> bool:
+    content = [ln.strip() for ln in lines if ln and ln.strip()]
+    if not content:
+        return False
+    read_more = [ln for ln in content if _READ_MORE.match(_key(ln) or "-")]
+    teasers = [ln for ln in content if ln.endswith(("…", "...")) and ln not in read_more]
+    others = len(content) - len(read_more) - len(teasers)
+    return bool(read_more) and bool(teasers) and others <= len(teasers)
+
+
+def _trailer_cut(lines: list[str | None]) -> int | None:
+    footer = False
+    for i, ln in enumerate(lines):
+        if not ln or not ln.strip():
+            continue
+        k = _key(ln)
+        if _SOURCE.match(k) or _TAGS.match(k) and (":" in ln or k in _keys(lexicon.TAG_LABELS)):
+            footer = True
+        elif footer and _READ_ALSO.match(k):
+            return i
+    return None
+
+
+def _second_article(trailer: list[str | None], res: _Result, reference: datetime | None) -> None:
+    """After the footer, "إقرأ أيضاً:" introduces a whole other article: one related entry."""
+    first = trailer[0] or ""
+    m = _READ_ALSO.match(_key(first))
+    rest = _tail(first, _key(first)[m.end():]) if m else ""
+    body_from = 1
+    if not rest:
+        for j in range(1, len(trailer)):
+            if trailer[j] and trailer[j].strip():
+                rest, body_from = trailer[j].strip(), j + 1
+                break
+    sub = segment("\n".join(ln for ln in trailer[body_from:] if ln is not None), reference,
+                  detect_title=False, cut_lead=False)
+    if rest:
+        res.add_related(rest, text=sub["body"] or None)
+    for r in sub["related"]:
+        res.add_related(r["title"], r.get("url"), r.get("text"))
+
+
+# --- embeds ----------------------------------------------------------------------------------
+def _extract_embeds(lines: list[str | None], res: _Result) -> None:
+    for i, ln in enumerate(lines):
+        if not ln:
+            continue
+        s = ln.strip()
+        m = _TWEET_ATTR.search(s)
+        if m and m["dash"] not in ("—", "&mdash;"):
+            em = re.search(r"(?:^|\s)—\s*", s)
+            if em:
+                m = _TWEET_ATTR.search(s, em.start()) or m
+        if m and "pic.twitter.com" not in m["author"]:
+            _take_tweet(lines, i, s, m, res)
+            continue
+        if _INSTAGRAM_UI.match(s):
+            lines[i] = None
+            continue
+        ig = _INSTAGRAM.match(s)
+        if ig:
+            res["embeds"].append({"platform": "instagram", "type": "post", "url": None, "author": ig["author"] or None,
+                                  "handle": ig["handle"], "published_at": parse_date(ig["rest"]), "text": None, "media": []})
+            lines[i] = None
+            continue
+        fb = _FACEBOOK.match(s)
+        if fb and _words(s) <= 14:
+            res["embeds"].append({"platform": "facebook", "type": "post", "url": None, "author": fb["author"],
+                                  "handle": None, "published_at": parse_date(fb["date"]), "text": None, "media": []})
+            lines[i] = None
+            continue
+        if _VIDEO_URL.match(s):
+            res["embeds"].append({"platform": "youtube", "type": "video", "url": s if s.startswith("http") else "https://" + s,
+                                  "author": None, "handle": None, "published_at": None, "text": None, "media": []})
+            lines[i] = None
+            continue
+        st = _STATUS_URL.match(s)
+        if st:
+            res["embeds"].append({"platform": "twitter", "type": "tweet", "url": s if s.startswith("http") else "https://" + s,
+                                  "author": None, "handle": st["handle"], "published_at": None, "text": None, "media": []})
+            lines[i] = None
+
+
+def _take_tweet(lines: list[str | None], i: int, s: str, m: re.Match[str], res: _Result) -> None:
+    parts = [s[: m.start()].strip()]
+    lines[i] = None
+    j = i - 1
+    if not parts[0]:
+        # attribution on its own line: the pic link may sit one blank line above (the seed)
+        k = j
+        while k >= 0 and lines[k] is not None and not lines[k].strip():
+            k -= 1
+        if k >= 0 and lines[k] and _PIC.fullmatch(lines[k].strip()):
+            parts.insert(0, lines[k].strip())
+            lines[k] = None
+            j = k - 1
+    # the tweet's text: lines above in the same paragraph (no blank line), up to another tweet
+    while j >= 0 and lines[j] and lines[j].strip() and not _TWEET_ATTR.search(lines[j].strip()):
+        parts.insert(0, lines[j].strip())
+        lines[j] = None
+        j -= 1
+    raw = "\n".join(p for p in parts if p)
+    media = [u.strip() for u in _PIC.findall(raw)]
+    text = _PIC.sub("", raw).strip() or None
+    res["embeds"].append({
+        "platform": "twitter", "type": "tweet", "url": None, "author": m["author"].strip() or None,
+        "handle": m["handle"], "published_at": parse_date(m["date"]), "date": parse_date(m["date"]),
+        "text": text, "media": media,
+    })
+
+
+# --- line classification ---------------------------------------------------------------------
+def _classify(lines: list[str | None], res: _Result, reference: datetime | None, *, cut_lead: bool,
+              detect_title: bool, tidy: bool) -> None:
+    mode = ""  # "related" or "sidebar" once a list header is seen
+    kept = 0  # body lines kept so far: the "top" of the text is where leads and bylines live
+    chrome_before = False
+    after_byline_marker = False
+    n = len(lines)
+    for i in range(n):
+        line = lines[i]
+        if line is None or not line.strip():
+            continue
+        line = line.strip()
+        f = fold(line).lower()
+        k = _EDGE_PUNCT.sub("", f)
+        if not k:
+            lines[i] = None
+            continue
+        if mode == "sidebar":
+            lines[i] = None
+            continue
+        if k in _RELATED_HEADERS:
+            mode, lines[i] = "related", None
+            continue
+        if k in _SIDEBAR_HEADERS:
+            mode, lines[i] = "sidebar", None
+            continue
+        if mode == "related":
+            lines[i] = None
+            item = _BULLET.sub("", line).strip()
+            if item and not _is_ui(_key(item)) and not item.endswith(("…", "...")) and _words(item) >= 3:
+                res.add_related(item)
+            continue
+        if after_byline_marker:
+            after_byline_marker = False
+            if _words(k) <= 5:
+                res.add_author(line)
+                lines[i] = None
+                continue
+        # read-also: inline headline on the same line or the next one
+        m = _READ_ALSO.match(k)
+        if m:
+            lines[i] = None
+            rest = _tail(line, k[m.end():])
+            if rest:
+                _add_glued_related(rest, res)
+            else:
+                j = _next_content(lines, i + 1)
+                if j is not None and not _is_structural(_key(lines[j] or "")):
+                    _add_glued_related(lines[j].strip(), res)
+                    lines[j] = None
+            continue
+        sm = _SOURCE.match(k)
+        if sm:
+            value = _source_value(_tail(line, sm["v"]))
+            if value and not res["source"]:
+                res["source"] = value
+            lines[i] = None
+            continue
+        tm = _TAGS.match(k)
+        if tm and (tm["v"] is not None or k in _keys(lexicon.TAG_LABELS)):
+            value = _tail(line, tm["v"] or "")
+            if value:
+                for t in _split_tags(value):
+                    res.add_tag(t)
+            else:
+                j = _next_content(lines, i + 1)
+                while j is not None and lines[j] and _words(lines[j]) <= 4 and not _is_structural(_key(lines[j])):
+                    res.add_tag(lines[j].strip())
+                    lines[j] = None
+                    j = j + 1 if j + 1 < n and lines[j + 1] and lines[j + 1].strip() else None
+            lines[i] = None
+            continue
+        if _BREADCRUMB.match(k):
+            crumbs = [c.strip() for c in re.split(r"\s*[»›>/]\s*", _plain(line)) if c.strip()]
+            if len(crumbs) > 1 and not res["section"]:
+                res["section"] = crumbs[-1]
+            lines[i] = None
+            continue
+        if _MEDIA_PIPE_END.search(k):
+            titles = _media_pipe_titles(line)
+            if titles:
+                for t in titles:
+                    res.add_related(t)
+                lines[i] = None
+                continue
+        if _is_ui(k) or _is_junk_latin(line) or _EMAIL_OR_URL.match(line) or _PROMO.search(k):
+            lines[i] = None
+            chrome_before = chrome_before or kept == 0
+            continue
+        if _RELATIVE_STAMP.match(k) and _words(k) <= 4:
+            rel = parse_date(k, reference)
+            if rel and not res["published_at"]:
+                res["published_at"] = rel
+            lines[i] = None
+            continue
+        if _CAPTION_PREFIX.match(k) or (_CAPTION_CREDIT.search(f) and not line.endswith(".") and _words(line) <= 40):
+            res["image_captions"].append(_CREDIT_TAIL.sub("", line).strip())
+            lines[i] = None
+            continue
+        if line.startswith("* ") and any(_key(line) == _key(a) for a in res["authors"]):
+            lines[i] = None
+            continue
+        bm = _BYLINE.match(k)
+        if bm and (kept == 0 or _words(k) <= 8):
+            done, body_rest = _byline(line, bm, res)
+            if done:
+                if body_rest is None and bm["m"] == "بواسطه" and not bm["rest"]:
+                    after_byline_marker = True
+                lines[i] = body_rest or None
+                if body_rest:
+                    kept += 1
+                continue
+        if kept == 0:
+            consumed, rest = _lead(line, res, reference, cut_lead)
+            if consumed:
+                lines[i] = (_space_glued_quotes(rest) if tidy else rest) if rest else None
+                if rest:
+                    kept += 1
+                continue
+        stub = _FOLLOW_STUB.search(line)
+        if stub:
+            line = line[: stub.start()].rstrip()
+            if not line:
+                lines[i] = None
+                continue
+        lines[i] = _space_glued_quotes(line) if tidy else line
+        kept += 1
+    # the last line in parentheses, one to three words: the source ("(المشهد)")
+    last = _last_content(lines)
+    if last is not None:
+        m = re.fullmatch(r"\(\s*([^()]{2,30})\s*\)", lines[last].strip())
+        if m and _words(m.group(1)) <= 3 and kept > 1:
+            if not res["source"]:
+                res["source"] = m.group(1).strip()
+            lines[last] = None
+    if detect_title:
+        _detect_title(lines, res, chrome_before)
+
+
+def _next_content(lines: list[str | None], start: int) -> int | None:
+    for j in range(start, len(lines)):
+        if lines[j] and lines[j].strip():
+            return j
+    return None
+
+
+def _last_content(lines: list[str | None]) -> int | None:
+    for j in range(len(lines) - 1, -1, -1):
+        if lines[j] and lines[j].strip():
+            return j
+    return None
+
+
+def _is_structural(k: str) -> bool:
+    return bool(k in _RELATED_HEADERS or k in _SIDEBAR_HEADERS or _SOURCE.match(k) or _TAGS.match(k)
+                or _READ_ALSO.match(k) or _is_ui(k))
+
+
+def _add_glued_related(text: str, res: _Result) -> None:
+    # a widget header glued to the headline ("...كْحَزمقالات قد تكون مفيدة من ...") ends it
+    k = fold(text).lower()
+    m = _WIDGET_GLUED.search(k)
+    if m and m.start() > 0:
+        cut = _prefix_len(text, m.start())
+        text = text[:cut]
+    text = text.strip(" :-–—")
+    if text:
+        res.add_related(text)
+
+
+def _prefix_len(display: str, folded_len: int) -> int:
+    """Length of the display prefix whose fold is `folded_len` characters long."""
+    for i in range(len(display) + 1):
+        if len(fold(display[:i])) >= folded_len and (i == len(display) or len(fold(display[: i + 1])) > folded_len):
+            return i
+    return len(display)
+
+
+def _media_pipe_titles(line: str) -> list[str]:
+    """"A |فيديو B|«فيديوجراف»": headlines of related links, each followed by a media marker."""
+    chunks = [c.strip() for c in _MEDIA_PIPE.split(line)]
+    titles = [c for c in chunks if c]
+    return titles if titles and all(_words(t) >= 3 for t in titles) else []
+
+
+def _source_value(value: str) -> str:
+    value = re.split(r"\s+(?=[\w.+-]+@)|\s+(?:https?://|www\.)", value)[0]
+    return value.strip(" :|-–—.")
+
+
+def _split_tags(value: str) -> list[str]:
+    if re.search(r"[،,|#\n]|\s[-–—/]\s", value):
+        return [t.strip() for t in re.split(r"[،,|#\n]|\s[-–—/]\s", value) if t.strip()]
+    return _chunk_tags(value.split())
+
+
+def _chunk_tags(words: list[str]) -> list[str]:
+    """Tags joined by spaces lost their link boundaries. Best effort: a new tag starts at each
+    word unless it continues a phrase (a noun + its ال-complement, a nisba adjective, a
+    preposition and its object), with at most three words per tag and a repeated word always
+    starting a new one."""
+    tags: list[list[str]] = []
+    for w in words:
+        f = fold(w)
+        if tags:
+            cur = tags[-1]
+            prev = fold(cur[-1])
+            cont = len(cur) < 3 and f != prev and (
+                prev in _PREPOSITIONS or f in _PREPOSITIONS
+                or (not prev.startswith("ال") and f.startswith("ال"))
+                or (prev.startswith("ال") and f.startswith("ال") and _is_nisba(f))
+            )
+            if cont:
+                cur.append(w)
+                continue
+        tags.append([w])
+    return [" ".join(t) for t in tags]
+
+
+def _is_nisba(folded: str) -> bool:
+    return len(folded) > 5 and folded.endswith(("يه", "يين", "يون", "يات")) or (len(folded) > 5 and folded.endswith("ي"))
+
+
+def _byline(line: str, m: re.Match[str], res: _Result) -> tuple[bool, str | None]:
+    """'كتب - Name:', 'بقلم: Name Outlet- body', 'بواسطة' (name on the next line), 'إعداد Name'."""
+    marker, rest_key = m["m"], m["rest"]
+    if marker in ("كتب", "كتبت", "تقرير", "تحرير", "by") and not m["sep"] and _words(rest_key) > 4:
+        return False, None  # "كتب الوزير في رسالته ..." is prose
+    if not rest_key:
+        return marker == "بواسطه", None
+    rest = _plain(_tail(line, rest_key))
+    body: str | None = None
+    parts = re.split(r"\s*(?:[-–—]|:)\s+|(?<=[^\s\d])[-–—]\s*|\s*:$", rest, maxsplit=1)
+    name = parts[0].strip()
+    if len(parts) > 1 and parts[1] and parts[1].strip():
+        body = parts[1].strip()
+    name = _restore(line, _strip_outlet(name))
+    if not name or _words(name) > 5 or re.search(r"\d", name):
+        return False, None
+    if _key(name) in _OUTLETS or _key(name).endswith(" اليوم"):
+        return True, body  # a masthead, not a person
+    res.add_author(name)
+    return True, body
+
+
+def _strip_outlet(name: str) -> str:
+    k = _key(name)
+    for outlet in sorted(_OUTLETS, key=len, reverse=True):
+        if k.endswith(" " + outlet) and k != outlet:
+            return " ".join(name.split()[: -len(outlet.split())])
+    m = re.search(r"\s+\S+\s+اليوم$", name)
+    if m and _words(name) > 3:
+        return name[: m.start()].strip()
+    return name
+
+
+# --- lead lines: datelines, outlet lead-ins, date lines --------------------------------------
+_LEAD_SPLIT = re.compile(r"\s*(?:/|\s[-–—ـ]+\s|[-–—ـ]+(?=\s)|(?<=[^\s\d])[-–—]+(?=[^\s\d])|--+)\s*")
+
+
+def _is_place(s: str) -> bool:
+    k = _key(s)
+    return k in _PLACES or (("،" in s or "," in s) and all(_key(p) in _PLACES for p in re.split(r"[،,]", s) if p.strip()))
+
+
+def _is_agency(s: str) -> bool:
+    k = _key(s)
+    return k in _AGENCIES or k in _CREDITS or k in _OUTLETS or k.startswith(("وكاله ", "صحيفه ", "موقع ", "قناه ", "جريده "))
+
+
+def _date_only(s: str, reference: datetime | None) -> str | None:
+    iso = parse_date(s, reference)
+    if not iso:
+        return None
+    rest = [w for w in re.split(r"[\s,،:/.()\-|]+", fold(s).lower()) if w and not w.isdigit() and w not in DATE_WORDS
+            and not re.fullmatch(r"\d+(?:st|nd|rd|th)?|\d{1,2}:\d{2}(?::\d{2})?", w)]
+    return iso if not rest else None
+
+
+def _lead(line: str, res: _Result, reference: datetime | None, cut_lead: bool) -> tuple[bool, str | None]:
+    plain = _plain(line)
+    if _words(plain) <= 12:
+        iso = _date_only(plain, reference)
+        if iso:
+            res["published_at"] = res["published_at"] or iso
+            return True, None
+    # "وكالة السيمر الاخبارية" alone near the top: the outlet
+    if _words(plain) <= 5 and _is_agency(plain) and not plain.endswith((".", "؟", "!")):
+        res["source"] = res["source"] or _EDGE_PUNCT.sub("", plain)
+        return True, None
+    # "Outlet :" alone on the first line (a lead-in label)
+    m = re.fullmatch(r"([^:\n]{2,40}?)\s*:", plain)
+    if m and _words(m.group(1)) <= 3 and not re.match(r"^[وف]|^(?:قال|اكد|أكد|اضاف|أضاف|اوضح|أوضح|تابع)", m.group(1)):
+        res["source"] = res["source"] or m.group(1).strip()
+        return True, None
+    # whole-line leads "A: B", "A - B", "A / B"
+    m = re.fullmatch(r"(?P<a>[^:\n]{2,50}?)\s*(?P<sep>:|/|\s[-–—ـ]+\s|[-–—]+)\s*(?P<b>[^\n]{2,60})", plain)
+    if m and _words(m["a"]) <= 5 and _words(m["b"]) <= 8 and not plain.endswith((".", "؟", "!")):
+        a, b, sep = _restore(line, m["a"]), _restore(line, m["b"]), m["sep"].strip()
+        b_date = _date_only(b, reference)
+        if b_date:
+            if _words(a) <= 3:
+                res["dateline"] = res["dateline"] or a
+                res["published_at"] = res["published_at"] or b_date
+                return True, None
+        elif _key(b) in _CREDITS:
+            res["source"] = res["source"] or b
+            if sep != ":":
+                res["dateline"] = res["dateline"] or a
+            return True, None
+        elif _is_place(b) and not _is_place(a):
+            res["dateline"], res["source"] = res["dateline"] or b, res["source"] or a
+            return True, None
+        elif _is_place(a) or (sep != ":" and _words(a) <= 2 and (_is_agency(b) or _words(b) <= 4)):
+            res["dateline"], res["source"] = res["dateline"] or a, res["source"] or b
+            return True, None
+    # inline lead: City [/ date] / Agency - body  (IRNA), City (Outlet) -- body (CNN)
+    return _inline_lead(line, plain, res, reference, cut_lead)
+
+
+def _inline_lead(line: str, plain: str, res: _Result, reference: datetime | None, cut_lead: bool) -> tuple[bool, str | None]:
+    cnn = re.match(r"^(?P<city>[^()\n]{2,40}?)\s*\((?P<outlet>[^()\n]{2,30})\)\s*(?:--+|[-–—ـ]+)\s*(?P<body>\S.*)$", plain)
+    if cnn and _words(cnn["city"]) <= 4 and (_is_place(cnn["city"]) or _is_agency(cnn["outlet"])):
+        res["dateline"] = res["dateline"] or cnn["city"].strip()
+        res["source"] = res["source"] or cnn["outlet"].strip()
+        return True, (_tail(line, _key(cnn["body"])) if cut_lead else line)
+    parts: list[str] = []
+    for part in _LEAD_SPLIT.split(plain, maxsplit=5):
+        if parts and _key(part) in MONTH_NAMES and parse_date(parts[-1]):
+            parts[-1] = f"{parts[-1]}\x00{part}"  # "تشرين الثاني/نوفمبر" is one date, not two parts
+        else:
+            parts.append(part)
+    if len(parts) < 2:
+        return False, None
+    dateline = source = published = None
+    used = 0
+    for part in parts[:-1]:
+        p = part.replace("\x00", "/").strip()
+        if not p:
+            used += 1
+            continue
+        if _words(p) > 5:
+            break
+        if dateline is None and used == 0 and _is_place(p):
+            dateline = p
+        elif published is None and _date_only(p, reference):
+            published = _date_only(p, reference)
+        elif source is None and _is_agency(p):
+            source = p
+        else:
+            break
+        used += 1
+    if used == 0 or (dateline is None and source is None) or used >= len(parts):
+        return False, None
+    body = " ".join(x.replace("\x00", "/") for x in parts[used:]).strip()
+    if _words(body) < 3:
+        return False, None
+    res["dateline"] = res["dateline"] or dateline
+    res["source"] = res["source"] or source
+    res["published_at"] = res["published_at"] or published
+    if not cut_lead:
+        return True, line
+    return True, _tail(line, _key(body)) if _key(body) else body
+
+
+# --- title, assembly, hashtags ---------------------------------------------------------------
+def _detect_title(lines: list[str | None], res: _Result, chrome_before: bool) -> None:
+    first = _next_content(lines, 0)
+    if first is None:
+        return
+    cand = lines[first].strip()
+    if _words(cand) > 20 or cand.endswith(_TERMINAL):
+        return
+    nxt = _next_content(lines, first + 1)
+    own_paragraph = nxt is not None and nxt > first + 1
+    if (own_paragraph and (_words(lines[nxt]) > _words(cand) or lines[nxt].rstrip().endswith(_TERMINAL))) or (
+        nxt is None and chrome_before and ".." in cand
+    ):
+        res["title"] = cand
+        lines[first] = None
+
+
+def _assemble(lines: list[str], join_wraps: bool) -> str:
+    paragraphs: list[list[str]] = [[]]
+    for ln in lines:
+        if ln.strip():
+            paragraphs[-1].append(ln.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    out = []
+    for para in paragraphs:
+        if not para:
+            continue
+        if join_wraps and len(para) > 1:
+            para = _join_wraps(para)
+        out.append("\n".join(para))
+    return "\n\n".join(out)
+
+
+def _join_wraps(para: list[str]) -> list[str]:
+    # A hard wrap breaks a sentence mid-way: the line is long, ends in a letter or comma, and the
+    # next line goes on with a letter. Short lines (verse, lists, addresses) are left alone.
+    joined = [para[0]]
+    for ln in para[1:]:
+        prev = joined[-1]
+        if len(prev) >= 40 and not prev.endswith(_TERMINAL[:-2]) and re.match(f"[{ARABIC_LETTER}]", ln) \
+                and not _BULLET.match(ln):
+            joined[-1] = prev + " " + ln
+        else:
+            joined.append(ln)
+    return joined
+
+
+def _body_hashtags(body: str, res: _Result, tidy: bool) -> str:
+    if "#" not in body:
+        return body
+    for m in _HASHTAG.finditer(body):
+        h = m["h"]
+        if h not in res["hashtags"]:
+            res["hashtags"].append(h)
+    if not tidy:
+        return body
+    # "#روسيا" in prose: the word stays, the "#" and the underscores go
+    return _HASHTAG.sub(lambda m: m["h"].replace("_", " "), body)
+
+
+def _space_glued_quotes(line: str) -> str:
+    # 'طهران"علي رضا"': an opening quote glued to the previous word gets its space back.
+    if line.count('"') < 2 or line.count('"') % 2:
+        return line
+    out, n = [], 0
+    for i, ch in enumerate(line):
+        if ch == '"':
+            word = re.search(f"[{ARABIC_LETTER}]+$", line[:i])
+            # not after a one-letter proclitic (و"دعم غزة"): that quote is glued on purpose
+            if n % 2 == 0 and word and len(word.group(0)) > 1:
+                out.append(" ")
+            n += 1
+        out.append(ch)
+    return "".join(out)
+
+
+# --- sentences --------------------------------------------------------------------------------
+# A sentence ends at . ! ? ؟ (and runs of them) followed by space or a closing quote, but not at
+# ".." or "…" (the Arabic pause inside a sentence), nor after a one-letter abbreviation ("د.").
+_SENTENCE_END = re.compile(
+    rf"(?<!\.)(?<!(?<![{ARABIC_LETTER}\w])[{ARABIC_LETTER}])\.(?!\.)[\"»')]*(?=\s)"
+    r"|[!?؟]+[\"»')]*(?=\s)"
+    r"|\n+"
+)
+
+
+def sentences(text: str | None) -> list[str]:
+    """Split text into sentences without splitting at ".." pauses."""
+    text = normalize(text)
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        piece = text[start:m.end()].strip()
+        if piece:
+            out.append(piece)
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
