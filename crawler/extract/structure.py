@@ -105,6 +105,9 @@ def read_also(containers, base: str) -> tuple[list[dict], list]:
         for el in root.iter():
             if local_tag(el) not in ("p", "div", "li", "h3", "h4", "h5", "span", "strong"):
                 continue
+            raw = el.text_content()  # C-speed pre-check before the Python text walk
+            if len(raw) > 400 or not _READ_ALSO.match(fold_marker(raw[:40]) + " "):
+                continue
             text = text_of(el)
             if not text or len(text) > 300 or not _READ_ALSO.match(fold_marker(text) + " "):
                 continue
@@ -125,6 +128,9 @@ def related_blocks(root, base: str, exclude=()) -> list[dict]:
     for el in root.iter():
         tag = local_tag(el)
         if tag not in ("h2", "h3", "h4", "h5", "h6", "div", "span", "p", "strong", "em", "header"):
+            continue
+        raw = el.text_content()  # C-speed pre-check: headings are short
+        if len(raw) > 120 or fold_marker(raw) not in RELATED_HEADINGS:
             continue
         text = text_of(el)
         if not text or len(text) > 40 or fold_marker(text) not in RELATED_HEADINGS:
