@@ -6,10 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ ! -x .venv/bin/scrapy ]]; then
-  echo "== setting up .venv (once)"
+  echo "== setting up .venv (once; log in .venv/setup.log)"
   python3 -m venv .venv
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+  if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e ".[test]"; } \
+      > .venv/setup.log 2>&1; then
+    tail -n 30 .venv/setup.log
+    echo "setup failed: see .venv/setup.log" >&2
+    exit 1
+  fi
 fi
 
 ARCHIVE=demo/demo.warc.gz
