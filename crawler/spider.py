@@ -117,7 +117,7 @@ class NewsSpider(scrapy.Spider):
 
     def _stat(self, key: str, n: int = 1) -> None:
         if getattr(self, "crawler", None):
-            self.crawler.stats.inc_value(key, n, spider=self)
+            self.crawler.stats.inc_value(key, n)
 
     def parse_source(self, response: Response):
         body = response.body

@@ -37,7 +37,14 @@ def _settable(adapter: ItemAdapter, name: str) -> bool:
 
 
 class CleanPipeline:
-    def process_item(self, item: Any, spider: Any) -> Any:
+    def __init__(self, stats: Any = None) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CleanPipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
         stats = NormalizeStats()
 
@@ -65,7 +72,7 @@ class CleanPipeline:
             adapter["word_count"] = len(body.split())
         if _settable(adapter, "content_hash"):
             adapter["content_hash"] = hashlib.sha1(fold(body).encode("utf-8")).hexdigest() if body else None
-        crawler_stats = getattr(getattr(spider, "crawler", None), "stats", None)
+        crawler_stats = self.stats
         if crawler_stats is not None:
             crawler_stats.inc_value("clean/items")
             if stats.mojibake_runs:

@@ -43,14 +43,21 @@ def _reference(value: Any) -> datetime | None:
 
 
 class RelatedPipeline:
-    def process_item(self, item: Any, spider: Any) -> Any:
+    def __init__(self, stats: Any = None) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RelatedPipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
         body = adapter.get("body")
         if not isinstance(body, str) or not body.strip():
             return item
         seg = segment(body, _reference(adapter.get("fetched_at")), detect_title=False, cut_lead=False,
                       join_wraps=False, tidy=False)
-        stats = getattr(getattr(spider, "crawler", None), "stats", None)
+        stats = self.stats
 
         def inc(name: str, n: int = 1) -> None:
             if stats is not None and n:

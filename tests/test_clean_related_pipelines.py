@@ -68,7 +68,7 @@ def test_clean_hash_ignores_diacritics_and_letter_variants(spider: _Spider) -> N
 
 def test_clean_counts_mojibake_and_works_on_scrapy_items(spider: _Spider) -> None:
     item = Article(title="Ø´ÙƒØ±Ø§", body="نص")
-    out = CleanPipeline().process_item(item, spider)
+    out = CleanPipeline.from_crawler(spider.crawler).process_item(item)
     assert out["title"] == "شكرا"
     assert out["word_count"] == 1
     assert spider.crawler.stats.get_value("clean/mojibake_repaired") == 1
@@ -108,7 +108,7 @@ def test_related_adds_new_related_and_embeds(spider: _Spider) -> None:
         "أعلن النادي التعاقد مع لاعب جديد.\n\nأهلا بك في الفريق pic.twitter.com/Zz9\n"
         "— النادي الرسمي (@club_official) July 1, 2024\n\nمقالات ذات صلة\n• المدرب يتحدث عن الموسم المقبل"
     )
-    out = RelatedPipeline().process_item(_item(body=body, related=[], embeds=[]), spider)
+    out = RelatedPipeline.from_crawler(spider.crawler).process_item(_item(body=body, related=[], embeds=[]))
     assert out["body"] == "أعلن النادي التعاقد مع لاعب جديد."
     assert [r["title"] for r in out["related"]] == ["المدرب يتحدث عن الموسم المقبل"]
     assert out["embeds"][0]["handle"] == "club_official"
