@@ -29,7 +29,8 @@ class Link:
     published: str | None = None  # ISO 8601, from news:publication_date / pubDate / published
     lastmod: str | None = None
     title: str | None = None
-    keywords: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)  # news:keywords: the article's own keywords
+    categories: list[str] = field(default_factory=list)  # feed categories: usually the section, not tags
 
 
 def _local(tag) -> str:
@@ -56,7 +57,7 @@ def _text(el) -> str | None:
 
 def xml_kind(body: bytes) -> str | None:
     """'sitemapindex', 'urlset', 'rss', 'feed', 'rdf' for discovery XML, else None."""
-    head = body[:2048].lstrip()
+    head = body[:2048].removeprefix(b"\xef\xbb\xbf").lstrip()
     if not head.startswith(b"<") or b"<html" in head[:600].lower():
         return None
     try:
@@ -103,7 +104,7 @@ def parse_xml(body: bytes, url: str) -> list[Link]:
             links.append(Link(urljoin(url, href), "article", published=parse_machine_date(published),
                               lastmod=parse_machine_date(_text(_child(entry, "updated"))),
                               title=_text(_child(entry, "title")),
-                              keywords=[c.get("term") for c in _children(entry, "category") if c.get("term")]))
+                              categories=[c.get("term") for c in _children(entry, "category") if c.get("term")]))
         return links
     return []
 
@@ -125,7 +126,7 @@ def _rss_item(item, base: str) -> Link:
     published = _text(_child(item, "pubdate")) or _text(_child(item, "date"))
     return Link(urljoin(base, href), "article", published=parse_machine_date(published),
                 title=_text(_child(item, "title")),
-                keywords=[t for c in _children(item, "category") if (t := _text(c))])
+                categories=[t for c in _children(item, "category") if (t := _text(c))])
 
 
 def parse_section(selector: Selector, url: str, next_css: str | None = None) -> tuple[list[str], str | None]:
@@ -134,7 +135,7 @@ def parse_section(selector: Selector, url: str, next_css: str | None = None) -> 
     links, seen = [], set()
     for h in hrefs:
         h = h.strip()
-        if not h or h.startswith(("#", "javascript:", "mailto:", "tel:")):
+        if not h or h.lower().startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
         absolute = urljoin(url, h)
         if absolute not in seen:
@@ -144,5 +145,5 @@ def parse_section(selector: Selector, url: str, next_css: str | None = None) -> 
     if next_css:
         nxt = selector.css(next_css).attrib.get("href")
     if not nxt:
-        nxt = selector.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href').get()
+        nxt = selector.xpath("//*[self::a or self::link][contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href").get()
     return links, (urljoin(url, nxt) if nxt else None)

@@ -163,7 +163,9 @@ class NewsSpider(scrapy.Spider):
         key = canonicalize_url(link.url)
         if key in self._scheduled:
             return
-        if not self._in_window(link.published):
+        if not self._in_window(link.published) or (
+                self.since and link.lastmod and (to_datetime(link.lastmod) or self.since) < self.since):
+            # last modified before `since` means published before it too (never used for `until`)
             self._stat("news/outside_window")
             return
         if self.limit is not None and len(self._scheduled) >= self.limit:

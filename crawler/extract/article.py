@@ -68,12 +68,12 @@ class Page:
 
 # "كتب", "كتبت", "بقلم", "بواسطة", "إعداد", "تقرير", "تحرير" (written by ...): a verb or label, not a name.
 _BYLINE_PREFIX = re.compile(
-    r"^\s*(?:(?:كتبت|كتبه|كتب|بقلم|بواسطة|إعداد|اعداد|تقرير|تحرير|حوار|ترجمة|by|written by|author)\s*[:：\-–—/|]*\s*)+",
+    r"^\s*(?:(?:كتبت|كتبه|كتب|بقلم|بواسطة|إعداد|اعداد|تقرير|تحرير|حوار|ترجمة|by|written by|author)(?=[\s:：\-–—/|]|$)\s*[:：\-–—/|]*\s*)+",
     re.IGNORECASE,
 )
 # Given names that begin with و: a leading و there is part of the name, not "and".
-_WAW_NAMES = ("وليد", "وائل", "وفاء", "وسام", "وداد", "وجدي", "وحيد", "وهبة", "وردة", "وعد", "وديع", "وصفي",
-              "ولاء", "وفيق", "وهيب", "ورد", "وجيه", "وضاح", "ولید")
+_WAW_NAMES = frozenset(("وليد", "وائل", "وفاء", "وسام", "وداد", "وجدي", "وحيد", "وهبة", "وردة", "وعد", "وديع", "وصفي",
+              "ولاء", "وفيق", "وهيب", "ورد", "وجيه", "وضاح", "ولید", "وفاء", "وداعة", "وصال", "وئام"))
 _SPLIT_AUTHORS = re.compile(r"\s*(?:،|,|;|\s&\s|\sand\s|\s[-–—|]\s)\s*")
 
 
@@ -97,7 +97,7 @@ def clean_author_names(raw: str | None) -> list[str]:
         cut = None
         for i in range(2, len(words) - 1):
             w = words[i]
-            if w.startswith("و") and len(w) > 2 and not w.startswith(_WAW_NAMES):
+            if w.startswith("و") and len(w) > 2 and w not in _WAW_NAMES:
                 cut = i
                 break
         if cut is not None:
@@ -120,7 +120,8 @@ def _strip_site_suffix(title: str, site_names: list[str]) -> str:
         if sep in title:
             head, tail = title.rsplit(sep, 1)
             tail_l = tail.strip().casefold()
-            if any(n and (n.casefold() in tail_l or tail_l in n.casefold()) for n in site_names) or len(tail.split()) <= 3 and len(head.split()) >= 3:
+            short_name = len(tail.split()) <= 3 and len(head.split()) >= 3 and not any(c.isdigit() for c in tail)
+            if any(n and (n.casefold() in tail_l or tail_l in n.casefold()) for n in site_names) or short_name:
                 return head.strip()
     return title.strip()
 
@@ -130,6 +131,10 @@ def _site_names(page: Page, outlet_name: str | None, aliases: tuple[str, ...] = 
     pub = page.meta.article_ld.get("publisher")
     names.append(ld_text(pub) if pub else None)
     return [n for n in names if n]
+
+
+def _masthead_names(page: Page, outlet_name: str | None, aliases: tuple[str, ...]) -> set[str]:
+    return {n.casefold() for n in _site_names(page, outlet_name, aliases)}
 
 
 def _choose_title(page: Page, outlet_name: str | None) -> str | None:
@@ -154,6 +159,12 @@ def _choose_title(page: Page, outlet_name: str | None) -> str | None:
     return h1s[0] if h1s else None
 
 
+def _is_masthead(name: str, exclude: set[str]) -> bool:
+    """A masthead name is not an author ("LBCI" on LBCI, whose og:site_name is "LBCIV7")."""
+    n = name.casefold()
+    return any(n == x or (len(n) >= 3 and x.startswith(n)) for x in exclude)
+
+
 def _ld_people(value, exclude: set[str]) -> list[str]:
     names: list[str] = []
     for person in ld_list(value):
@@ -164,10 +175,7 @@ def _ld_people(value, exclude: set[str]) -> list[str]:
             name = ld_text(person.get("name"))
         else:
             name = ld_text(person)
-        for n in clean_author_names(name):
-            # a masthead name is not an author ("LBCI" for LBCI, whose og:site_name is "LBCIV7")
-            if not any(n.casefold() == x or (len(n) >= 3 and x.startswith(n.casefold())) for x in exclude):
-                names.append(n)
+        names.extend(n for n in clean_author_names(name) if not _is_masthead(n, exclude))
     return names
 
 
@@ -194,7 +202,7 @@ def _texts(selection) -> list[str]:
     return out
 
 
-def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors) -> None:
+def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors, exclude: set[str]) -> None:
     sel = page.sel
     if s.title:
         loader.add_value("title", _texts(select(sel, s.title)))
@@ -217,7 +225,7 @@ def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors) -> Non
     if s.authors:
         names: list[str] = []
         for text in _texts(select(sel, s.authors)):
-            names.extend(clean_author_names(text))
+            names.extend(n for n in clean_author_names(text) if not _is_masthead(n, exclude))
         loader.add_if_missing("authors", names)
     if s.published:
         loader.add_value("published_raw", _texts(select(sel, s.published))[:1])
@@ -262,7 +270,7 @@ def _add_structured_fields(loader: ArticleLoader, page: Page, outlet_name: str |
                                       meta.first_meta("article:modified_time", "og:updated_time",
                                                       "datemodified", "dcterms.modified"),
                                       *meta.microdata("dateModified")[:1]])
-    exclude = {n.casefold() for n in _site_names(page, outlet_name, aliases)}
+    exclude = _masthead_names(page, outlet_name, aliases)
     loader.add_if_missing("authors", _ld_people(ld.get("author"), exclude))
     meta_author = meta.first_meta("author", "article:author", "dc.creator")
     loader.add_if_missing("authors", _ld_people(meta_author, exclude))
@@ -361,7 +369,7 @@ def extract_article(
     page = Page(selector, url, timezone)
     loader = ArticleLoader(item=Article(), selector=selector)
     if selectors:
-        _add_selector_fields(loader, page, selectors)
+        _add_selector_fields(loader, page, selectors, _masthead_names(page, outlet_name, aliases))
     if hook:
         hook(page, loader)
     _add_structured_fields(loader, page, outlet_name, aliases)

@@ -7,7 +7,7 @@ handles the formats machines write, plus dates stated in article URLs.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -63,6 +63,8 @@ def parse_machine_date(value: str | None, tz: str | None = None) -> str | None:
             dt = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             return None
+    if dt.tzinfo is None and text.endswith("-0000"):
+        dt = dt.replace(tzinfo=UTC)  # RFC 5322: -0000 is UTC with no statement of the local zone
     if dt.tzinfo is None:
         zone = _zone(tz)
         if zone is not None:
