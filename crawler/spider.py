@@ -13,7 +13,7 @@ Spider arguments (``scrapy crawl youm7 -a since=2026-11-01 -a limit=50``):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
@@ -24,7 +24,7 @@ from w3lib.url import canonicalize_url
 
 from crawler.discovery import Link, parse_section, parse_xml, xml_kind
 from crawler.extract.article import Page, Selectors, extract_article
-from crawler.extract.dates import to_datetime
+from crawler.extract.dates import date_from_url, parse_machine_date, to_datetime
 from crawler.items import Article
 from crawler.loaders import ArticleLoader
 
@@ -56,6 +56,21 @@ class Source:
     pages: int = 1  # section pages: how many pages of pagination to follow
 
 
+@dataclass(frozen=True)
+class Layout:
+    """An earlier page layout of an outlet, kept so archived pages still parse after a redesign.
+
+    Used for pages dated on or before ``until`` (ISO date); the spider's own ``selectors`` and
+    ``outlet_hook`` are the current layout. ``hook`` names a spider method with the signature of
+    ``outlet_hook``.
+    """
+
+    until: str
+    selectors: Selectors
+    hook: str | None = None
+    name: str = ""
+
+
 _SOURCE_PRIORITY = {"news_sitemap": 30, "sitemap": 20, "feed": 20, "section": 10}
 
 
@@ -77,6 +92,7 @@ class NewsSpider(scrapy.Spider):
     article_allow: tuple[str, ...] = ()  # regexes searched in the URL's unquoted path (+ query)
     article_deny: tuple[str, ...] = ()
     selectors: Selectors = Selectors()
+    layouts: tuple[Layout, ...] = ()  # earlier layouts, any order
     section_next_css: str | None = None  # the outlet's "next page" link, when rel=next is absent
 
     def __init__(self, *args, since: str | None = None, until: str | None = None, limit: str | None = None,
@@ -190,13 +206,27 @@ class NewsSpider(scrapy.Spider):
             return
         yield item
 
+    def layout_for(self, response: TextResponse) -> tuple[Selectors, object]:
+        """(selectors, hook) of the layout the page was published in: the earliest earlier layout
+        whose ``until`` is on or after the page's date, else the current one."""
+        if self.layouts:
+            day = page_day(response)
+            if day:
+                for layout in sorted(self.layouts, key=lambda lay: lay.until):
+                    if day <= layout.until:
+                        self._stat(f"news/layout/{layout.name or layout.until}")
+                        hook = getattr(self, layout.hook) if layout.hook else None
+                        return layout.selectors, hook
+        return self.selectors, self.outlet_hook
+
     def extract(self, response: TextResponse) -> Article:
         """The article on ``response`` through the whole chain (also used by ``scrapy extract``)."""
+        selectors, hook = self.layout_for(response)
         item = extract_article(
-            response.selector, response.url, selectors=self.selectors, outlet=self.outlet.slug,
+            response.selector, response.url, selectors=selectors, outlet=self.outlet.slug,
             outlet_name=self.outlet.name, timezone=self.outlet.timezone, language=self.outlet.language,
             aliases=self.outlet.aliases,
-            hook=self.outlet_hook,
+            hook=hook,
         )
         discovery = (response.meta.get("discovery") or {}) if _has_meta(response) else {}
         if not item.get("tags") and discovery.get("keywords"):
@@ -207,6 +237,28 @@ class NewsSpider(scrapy.Spider):
     def outlet_hook(self, page: Page, loader: ArticleLoader) -> None:
         """Outlet-specific values the selectors cannot express. Runs after the outlet's selectors
         and before the structured-data steps, so what it adds wins over them."""
+
+
+def page_day(response: TextResponse) -> str | None:
+    """The page's publication day (YYYY-MM-DD) from cheap signals, for choosing a layout: the URL,
+    then machine-readable dates in the head, then the Last-Modified header."""
+    day = date_from_url(response.url)
+    if day:
+        return day
+    sel = response.selector
+    for xpath in ('//meta[@property="article:published_time"]/@content', '//meta[@itemprop="datePublished"]/@content',
+                  '//meta[@name="pubdate"]/@content', "//time/@datetime"):
+        value = sel.xpath(xpath).get()
+        if value and re.match(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            return value.strip()[:10]
+    m = re.search(r'"datePublished"\s*:\s*"(\d{4}-\d{2}-\d{2})', response.text[:200_000])
+    if m:
+        return m.group(1)
+    last_modified = response.headers.get(b"Last-Modified")
+    if last_modified:
+        iso = parse_machine_date(last_modified.decode("latin-1"))
+        return iso[:10] if iso else None
+    return None
 
 
 def _has_meta(response: Response) -> bool:
@@ -233,4 +285,4 @@ def spider_for_url(spider_loader, url: str) -> type[NewsSpider] | None:
     return None
 
 
-__all__ = ["NewsSpider", "Outlet", "Selectors", "Source", "outlet_spiders", "spider_for_url", "field"]
+__all__ = ["Layout", "NewsSpider", "Outlet", "Selectors", "Source", "outlet_spiders", "page_day", "spider_for_url"]

@@ -52,6 +52,8 @@ class Command(ScrapyCommand):
         parser.add_argument("--outlet", help="outlet slug (default: the outlet that owns the URL)")
         parser.add_argument("--text", action="store_true", help="PAGE is plain article text to segment")
         parser.add_argument("--no-pipelines", action="store_true", help="print the raw extraction, before cleaning")
+        parser.add_argument("--generic", action="store_true",
+                            help="ignore outlet modules: the generic chain only (JSON-LD, meta tags, trafilatura)")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -67,7 +69,10 @@ class Command(ScrapyCommand):
                     return _fail(f"cannot read {path}: {exc.strerror or exc}")
             if not opts.url:
                 return _fail("--url URL is required (the address the page was saved from)")
-            item = extract_file(path, opts.url, self.settings, outlet=opts.outlet, pipelines=not opts.no_pipelines)
+            if opts.generic and opts.outlet:
+                return _fail("--generic and --outlet exclude each other")
+            item = extract_file(path, opts.url, self.settings, outlet=opts.outlet, pipelines=not opts.no_pipelines,
+                                generic=opts.generic)
         except ExtractError as exc:
             return _fail(str(exc))
         _print_json(item)
@@ -90,7 +95,8 @@ class ExtractError(Exception):
     """A page that cannot be extracted, with a one-line reason for the user."""
 
 
-def extract_file(path: Path, url: str, settings, outlet: str | None = None, pipelines: bool = True) -> dict:
+def extract_file(path: Path, url: str, settings, outlet: str | None = None, pipelines: bool = True,
+                 generic: bool = False) -> dict:
     """The item for one saved page (HTML file or WARC record), as ``scrapy extract`` prints it."""
     try:
         data = path.read_bytes()
@@ -102,6 +108,8 @@ def extract_file(path: Path, url: str, settings, outlet: str | None = None, pipe
             spidercls = loader.load(outlet)
         except KeyError:
             raise ExtractError(f"unknown outlet {outlet!r}; known: {', '.join(loader.list())}") from None
+    elif generic:
+        spidercls = GenericArticleSpider
     else:
         spidercls = spider_for_url(loader, url) or GenericArticleSpider
     response = _response(path, data, url)
