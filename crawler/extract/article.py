@@ -311,7 +311,7 @@ def _article_roots(page: Page) -> list:
     return []
 
 
-def _add_generic_body(loader: ArticleLoader, page: Page) -> None:
+def _add_generic_body(loader: ArticleLoader, page: Page, exclude: set[str]) -> None:
     """trafilatura finds the body; the markup still tells us embeds and related links, which are
     then kept out of the body text."""
     roots = _article_roots(page)
@@ -321,6 +321,8 @@ def _add_generic_body(loader: ArticleLoader, page: Page) -> None:
     if not loader.has("related"):
         blocks = structure.related_blocks(page.sel.root, page.url)
         loader.add_if_missing("related", read_also + blocks)
+    if not loader.has("authors"):
+        loader.add_if_missing("authors", [n for n in _generic_byline(page) if not _is_masthead(n, exclude)])
     embed_texts = {structure.fold_marker(e["text"]) for e in found_embeds if e.get("text")}
     body = []
     for para in fallback.body_paragraphs(page.sel, page.url):
@@ -328,10 +330,44 @@ def _add_generic_body(loader: ArticleLoader, page: Page) -> None:
         if structure.RELATED_MARKER.match(folded + " ") or any(t and t in folded for t in embed_texts):
             continue
         body.append(para)
-    loader.add_value("body", body)
+    loader.add_value("body", _trim_lead(body, loader.get_output_value("title")))
 
 
 _HAS_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
+
+
+_SENTENCE_END = re.compile(r"[.!?؟:؛…\"»”]\s*$")
+_BYLINE_CLASS = re.compile(r"(?:^|[\s_-])(?:author|authors|byline|writer|writeby|reporter|kateb)(?:$|[\s_-])", re.I)
+
+
+def _trim_lead(paragraphs: list[str], title: str | None) -> list[str]:
+    """Drop what generic extractors keep above the first sentence: the headline again and short
+    label lines (bylines, roles, dates, "Article information"). A lead paragraph is a sentence."""
+    title_key = structure.fold_marker(title or "")
+    start = 0
+    for para in paragraphs[:6]:
+        short_label = len(para.split()) < 7 and not _SENTENCE_END.search(para)
+        if (title_key and structure.fold_marker(para) == title_key) or short_label:
+            start += 1
+            continue
+        break
+    return paragraphs[start:] if start < len(paragraphs) else paragraphs
+
+
+def _generic_byline(page: Page) -> list[str]:
+    """Bylines marked up as such (class/itemprop/rel naming an author) when metadata has none."""
+    names: list[str] = []
+    for el in page.sel.xpath('//*[@itemprop="author"] | //a[@rel="author"] | //*[@class]'):
+        attrs = " ".join(filter(None, (el.attrib.get("class"), el.attrib.get("itemprop"), el.attrib.get("rel"))))
+        if not _BYLINE_CLASS.search(attrs) and el.attrib.get("itemprop") != "author" and el.attrib.get("rel") != "author":
+            continue
+        text = el.attrib.get("content") or text_of(el.root)
+        if not text or len(text) > 80:
+            continue
+        names.extend(clean_author_names(text))
+        if names:
+            break
+    return names
 
 
 def _parse_first(candidates: list[str], tz: str | None) -> tuple[str | None, str | None]:
@@ -374,7 +410,7 @@ def extract_article(
         hook(page, loader)
     _add_structured_fields(loader, page, outlet_name, aliases)
     if not loader.has("body"):
-        _add_generic_body(loader, page)
+        _add_generic_body(loader, page, _masthead_names(page, outlet_name, aliases))
     loader.add_value("url", url)
     loader.add_value("outlet", outlet)
     loader.add_value("outlet_name", outlet_name)

@@ -17,7 +17,7 @@ from crawler.extract.text import local_tag, squash, text_of
 RELATED_HEADINGS = frozenset({
     "اقرا ايضا", "اقرا كذلك", "طالع ايضا", "شاهد ايضا", "اقرا المزيد", "ذات صله", "مقالات ذات صله",
     "اخبار ذات صله", "مواضيع ذات صله", "موضوعات ذات صله", "تقارير ذات صله", "الموضوعات المتعلقه",
-    "قد يهمك", "قد يهمك ايضا", "المزيد حول هذه القصه", "اقرا ايضا في", "مواد ذات صله",
+    "قد يهمك", "قد يهمك ايضا", "المزيد حول هذه القصه", "اقرا ايضا في", "مواد ذات صله", "قصص مقترحه",
 })
 # In-body markers that introduce one related headline on the same line.
 RELATED_MARKER = _READ_ALSO = re.compile(r"^\s*(?:اقرا|طالع|شاهد)\s+(?:ايضا|كذلك)\s*[:：\-–—]?\s*")
@@ -120,6 +120,12 @@ def read_also(containers, base: str) -> tuple[list[dict], list]:
     return related, elements
 
 
+def _story_link(a) -> bool:
+    """A link that looks like a headline: a real href and at least three words of text."""
+    href = (a.get("href") or "").strip().lower()
+    return bool(href) and not href.startswith(("#", "javascript:", "mailto:")) and len(text_of(a).split()) >= 3
+
+
 def related_blocks(root, base: str, exclude=()) -> list[dict]:
     """Links of blocks headed by a related-articles heading ("مواضيع ذات صلة", ...) anywhere in
     ``root``. The block is the heading's nearest ancestor that holds links besides the heading."""
@@ -135,9 +141,10 @@ def related_blocks(root, base: str, exclude=()) -> list[dict]:
         text = text_of(el)
         if not text or len(text) > 40 or fold_marker(text) not in RELATED_HEADINGS:
             continue
+        heading_links = set(el.iter("a"))
         block = el.getparent()
         while block is not None:
-            links = [a for a in block.iter("a") if a.get("href") and len(text_of(a).split()) >= 3]
+            links = [a for a in block.iter("a") if a not in heading_links and _story_link(a)]
             if links:
                 break
             block = block.getparent()
@@ -146,7 +153,5 @@ def related_blocks(root, base: str, exclude=()) -> list[dict]:
         seen_blocks.add(block)
         for a in links:
             href = a.get("href", "")
-            if href.startswith(("#", "javascript:")):
-                continue
             out.append({"title": text_of(a), "url": urljoin(base, href), "text": None})
     return out
