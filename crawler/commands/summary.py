@@ -14,11 +14,12 @@ SHOWN_FIELDS = ("title", "body", "published_at", "authors", "section", "tags", "
 
 
 def format_summary(summary: dict) -> str:
-    lines = [f"{'outlet':<14}{'articles':>9}  " + "".join(f"{f[:9]:>10}" for f in SHOWN_FIELDS)]
+    w = max([14, *(len(str(o or "(none)")) + 2 for o in summary["per_outlet"])])
+    lines = [f"{'outlet':<{w}}{'articles':>9}  " + "".join(f"{f[:9]:>10}" for f in SHOWN_FIELDS)]
     for outlet, n in sorted(summary["per_outlet"].items(), key=lambda kv: str(kv[0])):
         cov = summary["coverage"][outlet]
-        lines.append(f"{outlet or '(generic)':<14}{n:>9}  " + "".join(f"{100 * cov[f]:>9.0f}%" for f in SHOWN_FIELDS))
-    lines.append(f"{'total':<14}{summary['total']:>9}")
+        lines.append(f"{outlet or '(none)':<{w}}{n:>9}  " + "".join(f"{100 * cov[f]:>9.0f}%" for f in SHOWN_FIELDS))
+    lines.append(f"{'total':<{w}}{summary['total']:>9}")
     return "\n".join(lines)
 
 
