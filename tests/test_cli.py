@@ -102,3 +102,20 @@ def test_every_fixture_outlet_is_a_spider():
         _, manifest = load_manifest(Path(site).name)
         if manifest["outlet"] != "generic":
             assert manifest["outlet"] in out
+
+
+def test_crawlall_runs_chosen_outlets_in_one_process(tmp_path):
+    result = scrapy("crawlall", "--outlets", "youm7,lbci", "-s", "REPLAY_WARC=demo/demo.warc.gz",
+                    "-s", f"SQLITE_PATH={tmp_path / 's.sqlite3'}", "-s", f"SPOOL_PATH={tmp_path / 'spool.jsonl'}",
+                    "-s", "LOG_LEVEL=INFO")
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    log = result.stderr.decode()
+    assert "summary youm7:" in log and "summary lbci:" in log
+    counts = json.loads(scrapy("summary", "-s", f"SQLITE_PATH={tmp_path / 's.sqlite3'}", "--json").stdout)
+    assert counts["per_outlet"] == {"youm7": 3, "lbci": 3}
+
+
+def test_crawlall_rejects_unknown_outlets():
+    result = scrapy("crawlall", "--outlets", "youm7,no-such-outlet")
+    assert result.returncode != 0
+    assert b"unknown outlet(s): no-such-outlet" in result.stderr
