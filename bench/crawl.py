@@ -1,0 +1,191 @@
+"""Crawl throughput: our full path against a plain Scrapy spider, on the same local site, one run.
+
+    python bench/crawl.py [--pages 2000] [--pairs 2]
+
+Generates a site of realistic Arabic article pages (80-250 KB: heavy heads, JSON-LD, menus,
+related boxes, tag lists, a hydration blob; a news sitemap) in two markups — one of our outlets
+(Youm7) and an outlet we have no module for (WordPress-like) — serves it from a static server on
+127.0.0.1 (HTTP/1.1 keep-alive, files held in memory), and crawls it with:
+  plain    a plain Scrapy SitemapSpider yielding {url, title}, default project-less settings
+  outlet   `scrapy crawl youm7` — loaders, clean, related, validate, SQLite store
+  generic  `scrapy crawl generic` — the generic chain (trafilatura) on the unknown outlet
+All with the same concurrency and politeness settings, interleaved plain/outlet/generic per pair.
+Prints pages/s, CPU ms/page and peak RSS per run, and the median ratios against plain.
+Targets (issue 7): outlet >= 60% of plain's pages/s; generic >= 35%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIX = ROOT / "tests" / "fixtures" / "sites"
+COMMON = ["-s", "CONCURRENT_REQUESTS=32", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32", "-s", "DOWNLOAD_DELAY=0",
+          "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False", "-s", "CONCURRENT_ITEMS=16",
+          "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=False", "-s", "COOKIES_ENABLED=False"]
+WORDS = ("أعلنت وزارة النقل اليوم عن خطة جديدة لتطوير شبكة الطرق في المحافظات الجنوبية خلال العام المقبل "
+         "وقال المتحدث الرسمي إن المشروع يشمل إنشاء جسور وأنفاق جديدة بتكلفة تقديرية تبلغ مليار جنيه "
+         "وأضاف أن العمل سيبدأ في الربع الأول بالتعاون مع شركات محلية ودولية متخصصة في البنية التحتية").split()
+
+PLAIN_SPIDER = '''
+import scrapy
+from scrapy.spiders import SitemapSpider
+class Plain(SitemapSpider):
+    name = "plain"
+    def __init__(self, sitemap=None, **kw):
+        super().__init__(**kw)
+        self.sitemap_urls = [sitemap]
+    def parse(self, response):
+        yield {"url": response.url, "title": response.css("title::text").get()}
+'''
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)) + "."
+
+
+def pad(rng: random.Random, target: int, current: int) -> str:
+    """A __NEXT_DATA__-style hydration blob: other stories' titles and summaries, as on real sites."""
+    items, size = [], current
+    while size < target:
+        item = {"id": rng.randrange(10**6), "title": sentence(rng, 9), "summary": sentence(rng, 30)}
+        items.append(item)
+        size += len(json.dumps(item, ensure_ascii=False).encode())
+    return '<script id="__NEXT_DATA__" type="application/json">' + json.dumps({"stories": items}, ensure_ascii=False) + "</script>"
+
+
+def build_site(base: str, n: int, seed: int = 7) -> dict[str, tuple[bytes, str]]:
+    rng = random.Random(seed)
+    youm7 = (FIX / "youm7" / "story-7012345.html").read_text(encoding="utf-8")
+    generic = (FIX / "generic" / "city-library-night-hours.html").read_text(encoding="utf-8")
+    y_title = re.search(r"<h1[^>]*>(.*?)</h1>", youm7, re.S).group(1).strip()
+    g_title = re.search(r"<h1[^>]*>(.*?)</h1>", generic, re.S).group(1).strip()
+    pages: dict[str, tuple[bytes, str]] = {}
+    y_urls, g_urls = [], []
+    for i in range(n):
+        title = f"{sentence(rng, 8)[:-1]} {i}"
+        paras = "".join(f'<p class="selectionShareable">{sentence(rng, rng.randint(25, 60))}</p>'
+                        for _ in range(rng.randint(6, 20)))
+        target = rng.randint(80_000, 250_000)
+        # Youm7 markup: swap the headline, add paragraphs to the body, pad to the target size
+        ypath = f"/story/2026/11/{1 + i % 28}/خبر-رقم-{i}/{8000000 + i}"
+        page = youm7.replace(y_title, title).replace('<div id="articleBody">', '<div id="articleBody">' + paras, 1)
+        page = page.replace("</body>", pad(rng, target, len(page.encode())) + "</body>")
+        pages[ypath] = (page.encode(), "text/html; charset=utf-8")
+        y_urls.append(ypath)
+        gpath = f"/2026/11/{1 + i % 28:02d}/story-number-{i}-city-news.html"
+        gpage = generic.replace(g_title, title).replace('<div class="entry-content">', '<div class="entry-content">' + paras.replace(' class="selectionShareable"', ""), 1)
+        gpage = gpage.replace("</body>", pad(rng, target, len(gpage.encode())) + "</body>")
+        pages[gpath] = (gpage.encode(), "text/html; charset=utf-8")
+        g_urls.append(gpath)
+
+    def sitemap(paths: list[str]) -> bytes:
+        urls = "".join(f"<url><loc>{base}{p}</loc><news:news><news:publication><news:name>x</news:name>"
+                       f"<news:language>ar</news:language></news:publication><news:publication_date>"
+                       f"2026-11-20T10:00:00+02:00</news:publication_date><news:title>t</news:title></news:news></url>"
+                       for p in paths)
+        return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">' + urls + "</urlset>").encode()
+
+    pages["/youm7-sitemap.xml"] = (sitemap(y_urls), "application/xml")
+    pages["/generic-sitemap.xml"] = (sitemap(g_urls), "application/xml")
+    pages["/robots.txt"] = (f"User-agent: *\nAllow: /\nSitemap: {base}/generic-sitemap.xml\n".encode(), "text/plain")
+    return pages
+
+
+def serve(pages_ref: dict) -> ThreadingHTTPServer:
+    from urllib.parse import unquote
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):  # noqa: N802
+            body, ctype = pages_ref.get(unquote(self.path.split("?")[0]), (b"", "text/plain"))
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def run(cmd: list[str], cwd: Path) -> dict:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        sys.exit(f"crawl failed: {' '.join(cmd[:5])}\n{proc.stderr[-2000:]}")
+    stats = proc.stderr
+    pages = int(re.search(r"'response_received_count': (\d+)", stats).group(1))
+    items = int((re.search(r"'item_scraped_count': (\d+)", stats) or [0, 0])[1])
+    elapsed = float(re.search(r"'elapsed_time_seconds': ([\d.]+)", stats).group(1))
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"pages": pages, "items": items, "elapsed": elapsed, "wall": wall, "pps": pages / elapsed,
+            "cpu_ms": 1000 * cpu / max(pages, 1), "rss_mb": after.ru_maxrss / 1024}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pages", type=int, default=2000)
+    ap.add_argument("--pairs", type=int, default=2)
+    args = ap.parse_args()
+    pages: dict = {}
+    server = serve(pages)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    t0 = time.perf_counter()
+    pages.update(build_site(base, args.pages))
+    size = sum(len(b) for p, (b, _) in pages.items() if not p.endswith((".xml", ".txt"))) / (2 * args.pages)
+    print(f"site: {args.pages} pages per markup, mean {size / 1024:.0f} KB, built in {time.perf_counter() - t0:.1f} s; "
+          f"server {base}")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        (tmp / "plain.py").write_text(PLAIN_SPIDER)
+        py = [sys.executable, "-m", "scrapy"]
+        runs: dict[str, list[dict]] = {"plain": [], "outlet": [], "generic": []}
+        for pair in range(args.pairs):
+            db = tmp / f"store-{pair}.sqlite3"
+            runs["plain"].append(run(py + ["runspider", str(tmp / "plain.py"), "-a", f"sitemap={base}/youm7-sitemap.xml",
+                                           *COMMON], cwd=tmp))
+            runs["outlet"].append(run(py + ["crawl", "youm7", "-a", f"sources={base}/youm7-sitemap.xml", *COMMON,
+                                            "-s", f"SQLITE_PATH={db}", "-s", f"SPOOL_PATH={tmp / 'spool.jsonl'}"], cwd=ROOT))
+            runs["generic"].append(run(py + ["crawl", "generic", "-a", f"start={base}/generic-sitemap.xml", *COMMON,
+                                             "-s", f"SQLITE_PATH={tmp / f'g-{pair}.sqlite3'}",
+                                             "-s", f"SPOOL_PATH={tmp / 'spool.jsonl'}"], cwd=ROOT))
+            for name in runs:
+                r = runs[name][-1]
+                print(f"pair {pair + 1} {name:<8} {r['pages']:>5} pages {r['items']:>5} items  {r['pps']:7.1f} pages/s  "
+                      f"{r['cpu_ms']:6.2f} CPU ms/page")
+    server.shutdown()
+    med = {k: statistics.median(r["pps"] for r in v) for k, v in runs.items()}
+    cpu = {k: statistics.median(r["cpu_ms"] for r in v) for k, v in runs.items()}
+    print(f"peak RSS of the crawl processes: {max(r['rss_mb'] for v in runs.values() for r in v):.0f} MB")
+    print(f"median pages/s: plain {med['plain']:.1f}, outlet {med['outlet']:.1f}, generic {med['generic']:.1f}")
+    print(f"median CPU ms/page: plain {cpu['plain']:.2f}, outlet {cpu['outlet']:.2f}, generic {cpu['generic']:.2f}")
+    ro, rg = med["outlet"] / med["plain"], med["generic"] / med["plain"]
+    print(f"ratio outlet/plain {ro:.2f} (target >= 0.60: {'met' if ro >= 0.6 else 'MISSED'}); "
+          f"generic/plain {rg:.2f} (target >= 0.35: {'met' if rg >= 0.35 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()
