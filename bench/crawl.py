@@ -35,9 +35,10 @@ FIX = ROOT / "tests" / "fixtures" / "sites"
 COMMON = ["-s", "CONCURRENT_REQUESTS=32", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32", "-s", "DOWNLOAD_DELAY=0",
           "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False", "-s", "CONCURRENT_ITEMS=16",
           "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=False", "-s", "COOKIES_ENABLED=False"]
-WORDS = ("أعلنت وزارة النقل اليوم عن خطة جديدة لتطوير شبكة الطرق في المحافظات الجنوبية خلال العام المقبل "
+_PHRASE = ("أعلنت وزارة النقل اليوم عن خطة جديدة لتطوير شبكة الطرق في المحافظات الجنوبية خلال العام المقبل "
          "وقال المتحدث الرسمي إن المشروع يشمل إنشاء جسور وأنفاق جديدة بتكلفة تقديرية تبلغ مليار جنيه "
-         "وأضاف أن العمل سيبدأ في الربع الأول بالتعاون مع شركات محلية ودولية متخصصة في البنية التحتية").split()
+         "وأضاف أن العمل سيبدأ في الربع الأول بالتعاون مع شركات محلية ودولية متخصصة في البنية التحتية")
+WORDS = tuple(_PHRASE.split(" "))
 
 PLAIN_SPIDER = '''
 import scrapy
