@@ -98,7 +98,10 @@ class RelatedPipeline:
             adapter["embeds"] = embeds
         inc("embeds_added", new)
         # structure first: text-derived values only fill what the page did not give
+        masthead = fold(adapter.get("outlet_name") or "")
         for name in ("source", "dateline", "section"):
+            if name == "source" and masthead and seg.get(name) and fold(seg[name]) == masthead:
+                continue  # the outlet signing its own lead line ("شفق نيوز/ بغداد") is not a source
             if not adapter.get(name) and seg.get(name):
                 adapter[name] = seg[name]
                 inc(f"{name}_filled")

@@ -121,3 +121,10 @@ def test_related_fills_only_empty_fields(spider: _Spider) -> None:
     assert out["dateline"] == "الرباط"
     assert out["source"] == "مصدر الصفحة"
     assert out["body"] == "انطلقت اليوم فعاليات المؤتمر الإقليمي للطاقة."
+
+
+def test_related_never_takes_the_outlet_itself_as_source(spider: _Spider) -> None:
+    body = "المصدر: صحيفة المدينة\n\nافتتحت البلدية حديقة جديدة في الحي الشرقي بمساحة خمسة آلاف متر مربع."
+    item = _item(body=body, source=None, outlet_name="صحيفة المدينة")
+    out = RelatedPipeline().process_item(item, spider)
+    assert not out["source"]
