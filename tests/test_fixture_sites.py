@@ -55,6 +55,8 @@ BODY = {
     "youm7": lambda d: [t for t in (ws(p.text_content()) for p in d.xpath("//div[@id='articleBody']/p"))
                         if t and not t.startswith("اقرأ أيضا")],
     "lbci": _lbci_body,
+    "shafaq": lambda d: [t for t in (ws(e.text_content()) for e in d.xpath("//div[@class='article-body']/*[self::p or self::h2][not(@class='dateline')]")) if t and not t.startswith('اقرأ أيضاً')],
+    "alsumaria": lambda d: [c for c in _lbci_body(d) if not c.startswith('السومرية نيوز')],
     "cnn-arabic": lambda d: [t for t in (ws(p.text_content()) for p in d.xpath("//div[@class='cnn_strycntntrgt']/p"))
                              if t and not t.startswith("اقرأ أيضا")],
     "generic": lambda d: [ws(p.text_content()) for p in d.xpath("//div[contains(@class,'entry-content')]/p[not(@class)]")],
