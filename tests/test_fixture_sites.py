@@ -55,6 +55,13 @@ BODY = {
     "youm7": lambda d: [t for t in (ws(p.text_content()) for p in d.xpath("//div[@id='articleBody']/p"))
                         if t and not t.startswith("اقرأ أيضا")],
     "lbci": _lbci_body,
+    "masrawy": lambda d: [t for t in (ws(p.text_content()) for p in d.xpath("//div[@class='ArticleDetails']/p"))
+                          if t and not t.startswith("اقرأ أيضًا")],
+    "almasryalyoum": lambda d: [ws(p.text_content()) for p in d.xpath("//div[@id='NewsStory']/p[contains(@style,'justify')]")],
+    "hespress": lambda d: [t for t in (ws(p.text_content()) for p in d.xpath("//div[@class='article-content']/p"))
+                           if t and not t.startswith("اقرأ أيضا")],
+    "echorouk": lambda d: [t for t in (ws(p.text_content()) for p in d.xpath("//div[@class='article-body']/p"))
+                           if t and not t.startswith("اقرأ أيضا")],
     "shafaq": lambda d: [t for t in (ws(e.text_content()) for e in d.xpath("//div[@class='article-body']/*[self::p or self::h2][not(@class='dateline')]")) if t and not t.startswith('اقرأ أيضاً')],
     "alsumaria": lambda d: [c for c in _lbci_body(d) if not c.startswith('السومرية نيوز')],
     "cnn-arabic": lambda d: [t for t in (ws(p.text_content()) for p in d.xpath("//div[@class='cnn_strycntntrgt']/p"))
