@@ -55,6 +55,15 @@ BODY = {
     "youm7": lambda d: [t for t in (ws(p.text_content()) for p in d.xpath("//div[@id='articleBody']/p"))
                         if t and not t.startswith("اقرأ أيضا")],
     "lbci": _lbci_body,
+    "enabbaladi": lambda d: [t for t in (ws(e.text_content()) for e in d.xpath("//div[@class='content-article']/*[self::p or self::h2 or self::h3][not(@class)]")) if t and not t.startswith("اقرأ أيضًا")],
+    "aljazeera": lambda d: [t for t in (ws(e.text_content()) for e in d.xpath(
+        "//div[contains(@class,'wysiwyg--all-content')]/*[self::p or self::h2]")) if t],
+    "alarabiya": lambda d: [t for t in (ws(e.text_content()) for e in d.xpath(
+        "//div[@id='body-text']/*[self::p or self::h2]")) if t and not t.startswith("اقرأ أيضاً")],
+    "skynewsarabia": lambda d: [t for t in (ws(e.text_content()) for e in d.xpath(
+        "//div[@class='article-body']/*[self::p or self::h2] | //div[@class='article-body']/ul/li")) if t],
+    "france24-ar": lambda d: [t for t in (ws(e.text_content()) for e in d.xpath(
+        "//div[contains(@class,'t-content__body')]/*[self::p or self::h2]")) if t],
     "masrawy": lambda d: [t for t in (ws(p.text_content()) for p in d.xpath("//div[@class='ArticleDetails']/p"))
                           if t and not t.startswith("اقرأ أيضًا")],
     "almasryalyoum": lambda d: [ws(p.text_content()) for p in d.xpath("//div[@id='NewsStory']/p[contains(@style,'justify')]")],
