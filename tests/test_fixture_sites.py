@@ -55,6 +55,13 @@ BODY = {
     "youm7": lambda d: [t for t in (ws(p.text_content()) for p in d.xpath("//div[@id='articleBody']/p"))
                         if t and not t.startswith("اقرأ أيضا")],
     "lbci": _lbci_body,
+    "dw-arabic": lambda d: [t for t in (ws(x.text_content()) for x in d.xpath("//div[@class='rich-text']/*[self::p or self::h2]"))
+                            if t and not t.startswith("اقرأ أيضاً") and not re.match(r"\S+/\S+ \(", t)],
+    "rt-arabic": lambda d: [t for t in (ws(p.text_content()) for p in d.xpath("//div[contains(@class,'article__text')]/p"))
+                            if t and not t.startswith("المصدر:")],
+    "independent-arabia": lambda d: [ws(x.text_content()) for x in d.xpath("//div[contains(@class,'field--name-body')]/*[self::p or self::h3]")],
+    "asharq-alawsat": lambda d: [t for t in (ws(x.text_content()) for x in d.xpath("//div[contains(@class,'node-body')]/*[self::p or self::h3]"))
+                                 if t and not t.startswith("اقرأ أيضاً")],
     "enabbaladi": lambda d: [t for t in (ws(e.text_content()) for e in d.xpath("//div[@class='content-article']/*[self::p or self::h2 or self::h3][not(@class)]")) if t and not t.startswith("اقرأ أيضًا")],
     "aljazeera": lambda d: [t for t in (ws(e.text_content()) for e in d.xpath(
         "//div[contains(@class,'wysiwyg--all-content')]/*[self::p or self::h2]")) if t],
