@@ -41,10 +41,15 @@ class Outlet:
     country: str | None = None
     needs_js: bool = False
     aliases: tuple[str, ...] = ()  # names the outlet signs with (never an author)
+    paths: tuple[str, ...] = ()  # path prefixes of this edition on a shared host ("/ar/" on france24.com)
+    exclude_hosts: tuple[str, ...] = ()  # subdomains that are other editions ("english.enabbaladi.net")
 
     def owns(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.domains)
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if host in self.exclude_hosts or not any(host == d or host.endswith("." + d) for d in self.domains):
+            return False
+        return not self.paths or any(parts.path.startswith(p) for p in self.paths)
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,10 @@ class NewsSpider(scrapy.Spider):
         self._allow = [re.compile(p) for p in self.article_allow]
         self._deny = [re.compile(p) for p in self.article_deny]
         self._scheduled: set[str] = set()
+        # With a limit, the fetch budget is what is in flight plus what yielded an article; a fetch
+        # that yields none (404, not a page, outside the window) hands its slot to a waiting link.
+        self._budget_used = 0
+        self._waiting: list[scrapy.Request] = []
 
     # ----- discovery ---------------------------------------------------------------------------
 
@@ -126,6 +135,8 @@ class NewsSpider(scrapy.Spider):
 
     def is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)
+        if (parts.hostname or "").lower() in self.outlet.exclude_hosts:
+            return False
         target = unquote(parts.path) + (("?" + parts.query) if parts.query else "")
         if any(p.search(target) for p in self._deny):
             return False
@@ -184,14 +195,33 @@ class NewsSpider(scrapy.Spider):
             # last modified before `since` means published before it too (never used for `until`)
             self._stat("news/outside_window")
             return
-        if self.limit is not None and len(self._scheduled) >= self.limit:
-            self._stat("news/over_limit")
-            return
         self._scheduled.add(key)
+        request = scrapy.Request(link.url, callback=self.parse_article, errback=self._article_failed, priority=0,
+                                 meta={"discovery": {"published": link.published, "title": link.title,
+                                                     "keywords": link.keywords, "lastmod": link.lastmod}})
+        if self.limit is not None and self._budget_used >= self.limit:
+            self._stat("news/over_limit")
+            if len(self._waiting) < 10_000:
+                self._waiting.append(request)
+            return
+        self._budget_used += 1
         self._stat("news/article_requests")
-        yield scrapy.Request(link.url, callback=self.parse_article, priority=0,
-                             meta={"discovery": {"published": link.published, "title": link.title,
-                                                 "keywords": link.keywords}})
+        yield request
+
+    def _release(self):
+        """A fetch gave no article: its slot of the limit goes to the next waiting link."""
+        if self.limit is None:
+            return
+        self._budget_used -= 1
+        if self._waiting:
+            self._budget_used += 1
+            self._stat("news/article_requests")
+            yield self._waiting.pop(0)
+
+    def _article_failed(self, failure):
+        self._stat("news/article_failed")
+        self.logger.debug("article fetch failed: %s", failure.value)
+        yield from self._release()
 
     # ----- extraction --------------------------------------------------------------------------
 
@@ -199,10 +229,12 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self._stat("news/not_html")
             self.logger.info("not an HTML page, skipped: %s", response.url)
+            yield from self._release()
             return
         item = self.extract(response)
         if not self._in_window(item.get("published_at")):
             self._stat("news/outside_window")
+            yield from self._release()
             return
         yield item
 

@@ -35,9 +35,9 @@ class EnabBaladiSpider(NewsSpider):
     outlet = Outlet(
         slug="enabbaladi",
         name="عنب بلدي",
-        # Not the bare domain: it would claim english.enabbaladi.net (another language) and
-        # podcast.enabbaladi.net. The site links to itself with www.
-        domains=("www.enabbaladi.net",),
+        # english.enabbaladi.net is another language and podcast.enabbaladi.net another product.
+        domains=("enabbaladi.net",),
+        exclude_hosts=("english.enabbaladi.net", "podcast.enabbaladi.net"),
         timezone="Asia/Damascus",
         country="SY",
         aliases=("عنب بلدي", "Enab Baladi", "EnabBaladi"),

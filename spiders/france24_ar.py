@@ -43,6 +43,7 @@ class France24ArSpider(NewsSpider):
         timezone="Europe/Paris",
         country="FR",
         aliases=("فرانس24", "France 24", "FRANCE 24", "France24"),
+        paths=("/ar/",),  # france24.com also serves the French, English and Spanish editions
     )
     sources = (
         Source("https://www.france24.com/ar/rss", "feed"),

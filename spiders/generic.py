@@ -98,6 +98,7 @@ class GenericSpider(NewsSpider):
         is_article, reason = article_verdict(response.selector)
         self._stat(f"generic/{'article' if is_article else 'not_article'}/{reason}")
         if not is_article:
+            yield from self._release()
             return
         yield from super().parse_article(response)
 

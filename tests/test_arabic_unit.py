@@ -195,3 +195,14 @@ def test_segment_conservative_mode_keeps_inline_lead_and_wording() -> None:
     assert s["body"] == normalize(raw)
     assert s["dateline"] == "القاهرة"
     assert s["hashtags"] == ["السلام_الآن"]
+
+
+def test_a_subheading_starting_with_kutub_is_not_a_byline():
+    from crawler.arabic import segment
+
+    text = ("افتتح معرض الكتاب القديم أبوابه صباح اليوم في القاعة الكبرى وسط إقبال واسع من الزوار.\n\n"
+            "كتب نادرة وطبعات أولى\n\n"
+            "وضم المعرض مخطوطات تعود إلى القرن التاسع عشر إلى جانب خرائط قديمة للمدينة.")
+    seg = segment(text, None, detect_title=False, cut_lead=False, join_wraps=False, tidy=False)
+    assert "كتب نادرة وطبعات أولى" in seg["body"]
+    assert not seg["authors"]

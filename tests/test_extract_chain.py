@@ -375,3 +375,73 @@ def test_extract_article_fills_every_field_and_structured_values():
     assert item["language"] == "ar"
     assert (item["outlet"], item["outlet_name"], item["url"]) == ("example", "أخبار المثال", URL)
     assert item["subtitle"] is None and item["related"] == [] and item["dateline"] is None
+
+
+# ----- fixes from the outlet work ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("11/7/2026 9:05:00 PM", "2026-11-07T21:05:00+02:00"),  # month first, as .NET writes it
+    ("12/10/2024 3:29:39 PM", "2024-12-10T15:29:39+02:00"),
+    ("1/2/2026 12:00 AM", "2026-01-02T00:00:00+02:00"),  # midnight
+    ("1/2/2026 12:30 PM", "2026-01-02T12:30:00+02:00"),  # half past noon
+    ("13/2/2026 1:00 PM", None),  # no 13th month: not this format, and not a date we can trust
+])
+def test_us_style_machine_dates_are_month_first(text, expected):
+    assert parse_machine_date(text, "Africa/Cairo") == expected
+
+
+_PAGE = """<html><head><meta property="article:published_time" content="2026-11-20T08:00:00+02:00"></head><body>
+<h1>افتتاح مكتبة جديدة في وسط المدينة اليوم</h1>
+<div id="story"><p>افتتحت البلدية اليوم مكتبة عامة جديدة تضم عشرين ألف كتاب في مبنى البريد القديم.</p>
+<blockquote class="twitter-tweet"><p>المكتبة تفتح أبوابها للجميع</p>&mdash; البلدية (@CityHall) <a href="https://twitter.com/CityHall/status/1">November 20, 2026</a></blockquote>
+<p class="x">اقرأ أيضاً: <a href="/2026/11/10/books.html">معرض الكتاب يعود في الربيع المقبل</a></p>
+<p>وقال رئيس البلدية إن المكتبة ستفتح أبوابها يوميا حتى العاشرة مساء طوال أيام الأسبوع.</p></div>
+<span class="stamp">20 نوفمبر 2026 - 10:30</span></body></html>"""
+
+
+def _run(selectors, hook=None):
+    return extract_article(Selector(text=_PAGE), "https://news.example.com/2026/11/20/library.html",
+                           selectors=selectors, timezone="Africa/Cairo", hook=hook)
+
+
+def test_embeds_and_read_also_found_beside_selected_paragraphs():
+    item = _run(Selectors(body="div#story > p:not(.x)"))
+    assert [e["handle"] for e in item["embeds"]] == ["CityHall"]
+    assert [r["title"] for r in item["related"]] == ["معرض الكتاب يعود في الربيع المقبل"]
+    assert "اقرأ" not in item["body"] and "تفتح أبوابها للجميع" not in item["body"]
+
+
+def test_published_fallback_comes_after_machine_dates():
+    item = _run(Selectors(body="div#story", published_fallback="span.stamp"))
+    assert item["published_at"] == "2026-11-20T08:00:00+02:00"
+    assert item["published_raw"] == "2026-11-20T08:00:00+02:00"
+    first = _run(Selectors(body="div#story", published="span.stamp"))
+    assert first["published_raw"] == "20 نوفمبر 2026 - 10:30"  # a `published` selector is tried first
+
+
+def test_a_hook_may_set_the_parsed_date_and_keep_the_raw_text():
+    def hook(page, loader):
+        loader.add_value("published_raw", "الجمعة 20 نوفمبر")
+        loader.add_value("published_at", "2026-11-20T09:15:00+02:00")
+
+    item = _run(Selectors(body="div#story"), hook=hook)
+    assert item["published_at"] == "2026-11-20T09:15:00+02:00"
+    assert item["published_raw"] == "الجمعة 20 نوفمبر"
+
+
+def test_url_date_followed_by_a_slug():
+    assert date_from_url("https://www.france24.com/ar/شرق-أوسط/20261120-قمة") == "2026-11-20"
+
+
+def test_yoast_graph_references_are_followed():
+    ld = """{"@context": "https://schema.org", "@graph": [
+      {"@type": "NewsArticle", "@id": "https://x.example/a#article", "headline": "عنوان الخبر الطويل هنا",
+       "author": {"@id": "https://x.example/#/schema/person/1"}, "image": {"@id": "https://x.example/a#primaryimage"},
+       "datePublished": "2026-11-20T08:00:00+03:00"},
+      {"@type": "Person", "@id": "https://x.example/#/schema/person/1", "name": "ليلى حداد"},
+      {"@type": "ImageObject", "@id": "https://x.example/a#primaryimage", "url": "https://x.example/i.jpg",
+       "caption": "سوق المدينة القديم"}]}"""
+    html = f'<html><head><script type="application/ld+json">{ld}</script></head><body><p>نص</p></body></html>'
+    item = extract_article(Selector(text=html), "https://x.example/a")
+    assert item["authors"] == ["ليلى حداد"]
+    assert item["images"][0] == {"url": "https://x.example/i.jpg", "caption": "سوق المدينة القديم"}

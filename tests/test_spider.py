@@ -208,7 +208,7 @@ def test_sitemap_schedules_only_article_urls_once():
     first = results[0]
     assert first.priority == 0
     assert first.meta["discovery"] == {"published": "2026-11-21T08:00:00+03:00", "title": None,
-                                       "keywords": ["محليات", "طقس"]}
+                                       "keywords": ["محليات", "طقس"], "lastmod": None}
     s = stats(spider)
     assert s["news/sources/urlset"] == 1
     assert s["news/article_requests"] == 2
@@ -420,3 +420,27 @@ def test_parse_article_non_html_is_skipped():
 def test_parse_source_returns_requests_only():
     results = list(make_spider().parse_source(xml_response(urlset((f"{HOST}/story/1", None)))))
     assert results and all(isinstance(r, scrapy.Request) for r in results)
+
+
+def test_outlet_editions_on_shared_hosts():
+    from crawler.spider import Outlet
+
+    f24 = Outlet(slug="f", name="f", domains=("france24.com",), timezone="UTC", paths=("/ar/",))
+    assert f24.owns("https://www.france24.com/ar/شرق-أوسط/20261120-x")
+    assert not f24.owns("https://www.france24.com/fr/europe/20261120-x")
+    eb = Outlet(slug="e", name="e", domains=("enabbaladi.net",), timezone="UTC",
+                exclude_hosts=("english.enabbaladi.net",))
+    assert eb.owns("https://www.enabbaladi.net/812406/") and eb.owns("https://enabbaladi.net/812406/")
+    assert not eb.owns("https://english.enabbaladi.net/archives/2026/11/x/")
+
+
+def test_limit_hands_the_slot_of_a_failed_fetch_to_a_waiting_link():
+    """limit=2 with three candidates: when one fetch fails, the third link is fetched instead."""
+    spider = make_spider(limit="2")
+    urls = [f"{HOST}/story/{i}" for i in (1, 2, 3)]
+    body = ("<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            + "".join(f"<url><loc>{u}</loc></url>" for u in urls) + "</urlset>").encode()
+    first = [r.url for r in spider.parse_source(xml_response(body))]
+    assert first == urls[:2]
+    assert [r.url for r in spider._article_failed(failure=type("F", (), {"value": "404"})())] == [urls[2]]
+    assert list(spider._article_failed(failure=type("F", (), {"value": "404"})())) == []  # nothing waits

@@ -406,7 +406,9 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
             lines[i] = None
             continue
         bm = _BYLINE.match(k)
-        if bm and (kept == 0 or _words(k) <= 8):
+        # Below the top of the text only "كتب: <name>" with a separator is a byline: a short
+        # subheading such as "كتب نادرة وطبعات أولى" (rare books...) is not.
+        if bm and (kept == 0 or (bm["sep"] and _words(k) <= 8)):
             done, body_rest = _byline(line, bm, res)
             if done:
                 if body_rest is None and bm["m"] == "بواسطه" and not bm["rest"]:

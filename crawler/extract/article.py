@@ -18,7 +18,7 @@ from parsel import Selector
 from crawler.extract import fallback, structure
 from crawler.extract.dates import date_from_url, parse_machine_date
 from crawler.extract.structured import PageMeta, ld_list, ld_text, ld_url
-from crawler.extract.text import iter_elements, paragraphs, squash, text_of
+from crawler.extract.text import iter_elements, local_tag, paragraphs, squash, text_of
 from crawler.items import FIELD_KINDS, SCHEMA_VERSION, Article
 from crawler.loaders import ArticleLoader
 
@@ -36,7 +36,8 @@ class Selectors:
     body: str | None = None  # body containers, or the paragraph elements themselves
     body_drop: tuple[str, ...] = ()  # boilerplate inside the body containers
     authors: str | None = None
-    published: str | None = None
+    published: str | None = None  # tried before the page's machine-readable dates
+    published_fallback: str | None = None  # printed stamp, tried only after them
     modified: str | None = None
     section: str | None = None
     tags: str | None = None
@@ -128,7 +129,7 @@ def _strip_site_suffix(title: str, site_names: list[str]) -> str:
 
 def _site_names(page: Page, outlet_name: str | None, aliases: tuple[str, ...] = ()) -> list[str]:
     names = [outlet_name, *aliases, page.meta.first_meta("og:site_name", "application-name")]
-    pub = page.meta.article_ld.get("publisher")
+    pub = page.meta.resolve(page.meta.article_ld.get("publisher"))
     names.append(ld_text(pub) if pub else None)
     return [n for n in names if n]
 
@@ -215,8 +216,14 @@ def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors, exclud
             for c in containers:
                 drop.update(iter_elements(select(Selector(root=c), d)))
         # Embedded posts and "اقرأ أيضاً" lines are structure, not body text.
-        found_embeds, embed_elements = structure.embeds(containers, page.url)
-        read_also, read_also_elements = structure.read_also(containers, page.url)
+        # When the selector picks the paragraphs themselves, embeds and read-also lines sit beside
+        # them: look for those in the paragraphs' parents.
+        if containers and all(local_tag(c) == "p" for c in containers):
+            detect = list(dict.fromkeys(c.getparent() for c in containers if c.getparent() is not None))
+        else:
+            detect = containers
+        found_embeds, embed_elements = structure.embeds(detect, page.url)
+        read_also, read_also_elements = structure.read_also(detect, page.url)
         drop.update(embed_elements)
         drop.update(read_also_elements)
         loader.add_if_missing("embeds", found_embeds)
@@ -271,7 +278,7 @@ def _add_structured_fields(loader: ArticleLoader, page: Page, outlet_name: str |
                                                       "datemodified", "dcterms.modified"),
                                       *meta.microdata("dateModified")[:1]])
     exclude = _masthead_names(page, outlet_name, aliases)
-    loader.add_if_missing("authors", _ld_people(ld.get("author"), exclude))
+    loader.add_if_missing("authors", _ld_people(meta.resolve(ld.get("author")), exclude))
     meta_author = meta.first_meta("author", "article:author", "dc.creator")
     loader.add_if_missing("authors", _ld_people(meta_author, exclude))
     section = ld.get("articleSection")
@@ -279,11 +286,14 @@ def _add_structured_fields(loader: ArticleLoader, page: Page, outlet_name: str |
     loader.add_if_missing("tags", meta.all_meta("article:tag"))
     loader.add_if_missing("tags", _split_keywords(ld.get("keywords")))
     loader.add_if_missing("tags", _split_keywords(meta.first_meta("news_keywords", "keywords")))
-    lead = meta.first_meta("og:image", "og:image:url", "og:image:secure_url") or ld_url(ld.get("image")) \
+    ld_image = meta.resolve(ld.get("image"))
+    lead = meta.first_meta("og:image", "og:image:url", "og:image:secure_url") or ld_url(ld_image) \
         or meta.first_meta("twitter:image", "twitter:image:src")
     if lead:
         lead_url = page.absolute(lead)
-        images = [{"url": lead_url, "caption": squash(meta.first_meta("og:image:alt") or "") or None}]
+        ld_caption = ld_text(ld_image.get("caption")) if isinstance(ld_image, dict) else None
+        caption = squash(meta.first_meta("og:image:alt") or "") or ld_caption
+        images = [{"url": lead_url, "caption": caption or None}]
         if loader.has("images"):
             existing = loader.get_collected_values("images")
             if not any(i.get("url") == lead_url for i in existing):
@@ -409,6 +419,8 @@ def extract_article(
     if hook:
         hook(page, loader)
     _add_structured_fields(loader, page, outlet_name, aliases)
+    if selectors and selectors.published_fallback:
+        loader.add_value("published_raw", _texts(select(selector, selectors.published_fallback))[:1])
     if not loader.has("body"):
         _add_generic_body(loader, page, _masthead_names(page, outlet_name, aliases))
     loader.add_value("url", url)
@@ -419,12 +431,15 @@ def extract_article(
     loader.add_value("schema_version", SCHEMA_VERSION)
     item = loader.load_item()
 
-    pub_raw, pub = _parse_first(item.get("published_raw") or [], timezone)
-    if pub is None:  # the URL states the day on some outlets (CNN Arabic /2013/middle_east/8/3/)
-        pub = date_from_url(url)
-    mod_raw, mod = _parse_first(item.get("modified_raw") or [], timezone)
-    item["published_raw"], item["published_at"] = pub_raw, pub
-    item["modified_raw"], item["modified_at"] = mod_raw, mod
+    for kind in ("published", "modified"):
+        raws = item.get(f"{kind}_raw") or []
+        if item.get(f"{kind}_at"):  # an outlet hook read this date itself: keep it, and the raw text
+            item[f"{kind}_raw"] = raws[0] if raws else None
+            continue
+        raw, iso = _parse_first(raws, timezone)
+        if iso is None and kind == "published":  # some outlets state the day only in the URL
+            iso = date_from_url(url)  # (CNN Arabic /2013/middle_east/8/3/)
+        item[f"{kind}_raw"], item[f"{kind}_at"] = raw, iso
     for field, kind in FIELD_KINDS.items():  # every field present: empty means unknown
         item.setdefault(field, [] if kind == "list" else None)
     return item

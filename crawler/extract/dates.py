@@ -18,7 +18,7 @@ _NUMERIC_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 _URL_DATES = (
     re.compile(r"/((?:19|20)\d{2})/(?:[a-z_\-]+/)?(\d{1,2})/(\d{1,2})/"),
     re.compile(r"/((?:19|20)\d{2})-(\d{2})-(\d{2})[/-]"),
-    re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})[/-]"),  # /20261121/ and France 24's /20261120-slug
 )
 
 
@@ -33,6 +33,21 @@ def _zone(tz: str | None):
 
 def format_dt(dt: datetime) -> str:
     return dt.isoformat(timespec="milliseconds" if dt.microsecond else "seconds")
+
+
+# .NET's invariant culture writes "11/7/2026 9:05:00 PM": month first, 12-hour clock, no zone.
+_US_DATETIME = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AP]M)\s*$", re.I)
+
+
+def _us_datetime(m: re.Match) -> datetime | None:
+    month, day, year, hour, minute = int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5])
+    if not 1 <= hour <= 12:
+        return None
+    hour = hour % 12 + (12 if m[7].upper() == "PM" else 0)
+    try:
+        return datetime(year, month, day, hour, minute, int(m[6] or 0))
+    except ValueError:
+        return None
 
 
 def parse_machine_date(value: str | None, tz: str | None = None) -> str | None:
@@ -51,7 +66,12 @@ def parse_machine_date(value: str | None, tz: str | None = None) -> str | None:
         except ValueError:
             return None
     dt = None
-    if _ISO_LIKE.match(text):
+    us = _US_DATETIME.match(text)
+    if us:
+        dt = _us_datetime(us)
+        if dt is None:
+            return None
+    elif _ISO_LIKE.match(text):
         candidate = text.replace(" ", "T", 1) if re.match(r"\d{4}-\d{2}-\d{2} \d", text) else text
         candidate = _NUMERIC_OFFSET.sub(r"\1:\2", candidate)
         try:

@@ -20,7 +20,7 @@ RELATED_HEADINGS = frozenset({
     "قد يهمك", "قد يهمك ايضا", "المزيد حول هذه القصه", "اقرا ايضا في", "مواد ذات صله", "قصص مقترحه",
 })
 # In-body markers that introduce one related headline on the same line.
-RELATED_MARKER = _READ_ALSO = re.compile(r"^\s*(?:اقرا|طالع|شاهد)\s+(?:ايضا|كذلك)\s*[:：\-–—]?\s*")
+RELATED_MARKER = _READ_ALSO = re.compile(r"^\s*(?:اقرا|طالع|شاهد)\s+(?:ايضا|كذلك|المزيد)\s*[:：\-–—]?\s*")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
 _TASHKEEL = re.compile(r"[\u064b-\u0652\u0670]")
 

@@ -117,6 +117,19 @@ class PageMeta:
                 return obj
         return {}
 
+    @cached_property
+    def _ld_by_id(self) -> dict[str, dict]:
+        return {o["@id"]: o for o in self.json_ld if isinstance(o.get("@id"), str) and len(o) > 1}
+
+    def resolve(self, value: Any) -> Any:
+        """Follow ``{"@id": ...}`` references to the node they name (Yoast writes author, image and
+        publisher as references into its @graph); lists are resolved item by item."""
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if isinstance(value, dict) and isinstance(value.get("@id"), str) and not value.get("name"):
+            return self._ld_by_id.get(value["@id"], value)
+        return value
+
     def ld_of_type(self, *names: str) -> list[dict]:
         want = set(names)
         return [o for o in self.json_ld if _types(o) & want]
