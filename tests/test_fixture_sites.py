@@ -80,8 +80,11 @@ BODY = {
                            if t and not t.startswith("اقرأ أيضا")],
     "shafaq": lambda d: [t for t in (ws(e.text_content()) for e in d.xpath("//div[@class='article-body']/*[self::p or self::h2][not(@class='dateline')]")) if t and not t.startswith('اقرأ أيضاً')],
     "alsumaria": lambda d: [c for c in _lbci_body(d) if not c.startswith('السومرية نيوز')],
-    "cnn-arabic": lambda d: [t for t in (ws(p.text_content()) for p in d.xpath("//div[@class='cnn_strycntntrgt']/p"))
+    "cnn-arabic": lambda d: [t for t in (ws(e.text_content()) for e in d.xpath("//div[@class='cnn_strycntntrgt']/p | //div[@id='body-text']/*[self::p or self::h2]"))
                              if t and not t.startswith("اقرأ أيضا")],
+    "thenewkhalij": lambda d: [ws(e.text_content()) for e in d.xpath("//div[@class='article-body']/*[self::p[not(@class)] or self::h3]")],
+    "alaraby": lambda d: [ws(e.text_content()) for e in d.xpath("//div[@class='article-body']/*[self::p or self::h2]")],
+    "arabi21": lambda d: [ws(e.text_content()) for e in d.xpath("//div[@id='articleBody']/p[not(@class)]")],
     "generic": lambda d: [ws(p.text_content()) for p in d.xpath("//div[contains(@class,'entry-content')]/p[not(@class)]")],
 }
 
