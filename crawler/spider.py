@@ -208,6 +208,13 @@ class NewsSpider(scrapy.Spider):
         self._stat("news/article_requests")
         yield request
 
+    def forget(self, url: str) -> list[scrapy.Request]:
+        """Undo the scheduling of an article request that a middleware dropped (already stored):
+        the URL may be discovered again, and its slot of the limit goes to a waiting link, which is
+        returned for the caller to pass on."""
+        self._scheduled.discard(canonicalize_url(url))
+        return list(self._release())
+
     def _release(self):
         """A fetch gave no article: its slot of the limit goes to the next waiting link."""
         if self.limit is None:

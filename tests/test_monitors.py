@@ -1,0 +1,101 @@
+"""Run monitors: ``scrapy crawl`` exits 0 when the outlet's thresholds are met and 3 (with the
+reason in the log) when item count, field coverage or drop rate fall short. Real crawls of a
+generated site on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+
+from crawler.monitors import DEFAULT_THRESHOLDS, EXIT_MONITORS_FAILED, thresholds_for
+from tests.test_incremental import OUTLET, LocalSite, wiring_args
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def crawl(site: LocalSite, tmp: Path, thresholds: dict | None = None) -> subprocess.CompletedProcess:
+    sources = ",".join(site.base + p for p in site.SOURCES)
+    overrides = {"MONITOR_THRESHOLDS": json.dumps(thresholds, ensure_ascii=False)} if thresholds else {}
+    cmd = [sys.executable, "-m", "scrapy", "crawl", OUTLET, "-a", f"sources={sources}",
+           "-s", f"SQLITE_PATH={tmp / 'store.sqlite3'}", "-s", f"SPOOL_PATH={tmp / 'spool.jsonl'}",
+           "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", *wiring_args(**overrides)]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_run_meeting_its_thresholds_exits_0(tmp_path):
+    strict = {OUTLET: {"min_items": 6, "coverage": {"title": 1.0, "body": 1.0, "published_at": 1.0,
+                                                    "authors": 1.0}, "max_error_rate": 0.0}}
+    with LocalSite(n=6) as site:
+        result = crawl(site, tmp_path, strict)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "[Spidermon] FieldCoverageMonitor/test_field_coverage... OK" in result.stderr
+    assert "[Spidermon] ItemCountMonitor/test_enough_articles... OK" in result.stderr
+    assert "monitors failed" not in result.stderr
+    assert f"summary {OUTLET}:" in result.stderr  # the crawl summary is still there
+
+
+def test_low_field_coverage_fails_the_run_with_the_reason_in_the_log(tmp_path):
+    # the generated articles have no tags and no section: ask for tags in half of them
+    with LocalSite(n=6) as site:
+        result = crawl(site, tmp_path, {OUTLET: {"coverage": {"tags": 0.5}}})
+    assert result.returncode == EXIT_MONITORS_FAILED, result.stderr[-3000:]
+    assert f"monitors failed for {OUTLET}: FieldCoverageMonitor: field coverage below threshold: tags 0% < 50%" \
+        in result.stderr
+    assert "'monitors/failed': 1" in result.stderr
+    assert f"summary {OUTLET}:" in result.stderr
+    assert "tags 0%" in result.stderr  # the summary's coverage table agrees
+
+
+def test_dropped_items_and_empty_discovery_fail_the_run(tmp_path):
+    # four of six articles have no body: validate drops them (drop rate 67% > 50%)
+    with LocalSite(n=6, broken=(0, 1, 2, 3)) as site:
+        dropped = crawl(site, tmp_path / "a")
+    assert dropped.returncode == EXIT_MONITORS_FAILED, dropped.stderr[-3000:]
+    assert "DropRateMonitor: drop rate 67% > 50% (4 of 6 items dropped)" in dropped.stderr
+    # a site whose discovery lists no article at all: broken discovery, not "nothing new"
+    with LocalSite(n=0) as site:
+        empty = crawl(site, tmp_path / "b")
+    assert empty.returncode == EXIT_MONITORS_FAILED, empty.stderr[-3000:]
+    assert "ItemCountMonitor: no article page fetched" in empty.stderr
+
+
+class _Spider:
+    name = "lbci"
+    thresholds = {"min_items": 5, "coverage": {"authors": 0.5}}
+
+
+def test_thresholds_merge_defaults_settings_outlet_and_operator_overrides():
+    settings = Settings({"MONITOR_THRESHOLDS": {"default": {"max_error_rate": 0.2, "coverage": {"body": 0.9}},
+                                                "lbci": {"min_items": 2}, "youm7": {"min_items": 50}}})
+    got = thresholds_for(_Spider(), settings)
+    assert got == {"min_items": 2, "max_error_rate": 0.2, "max_drop_rate": DEFAULT_THRESHOLDS["max_drop_rate"],
+                   "coverage": {"title": 0.95, "body": 0.9, "published_at": 0.8, "authors": 0.5}}
+    assert thresholds_for(_Spider(), Settings()) ["min_items"] == 5
+    with pytest.raises(ValueError, match="coverage thresholds for subtitle"):
+        thresholds_for(_Spider(), Settings({"MONITOR_THRESHOLDS": {"lbci": {"coverage": {"subtitle": 1}}}}))
+
+
+def test_long_runs_log_progress_at_a_steady_interval(tmp_path):
+    # one request at a time, 0.15 s apart: 16 requests take ~2.5 s, progress every 0.5 s
+    with LocalSite(n=12) as site:
+        sources = ",".join(site.base + p for p in site.SOURCES)
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", OUTLET, "-a", f"sources={sources}",
+             "-s", f"SQLITE_PATH={tmp_path / 'store.sqlite3'}", "-s", f"SPOOL_PATH={tmp_path / 'spool.jsonl'}",
+             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.15", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False",
+             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", *wiring_args(PROGRESS_INTERVAL="0.5")],
+            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = re.findall(r"progress lbci: (\d+) pages, (\d+) articles \(([\d.]+)/min now, ([\d.]+)/min overall\), "
+                       r"(\d+) stored, queue (\d+), in flight (\d+)", result.stderr)
+    assert len(lines) >= 3, result.stderr[-3000:]
+    pages = [int(p) for p, *_ in lines]
+    assert pages == sorted(pages) and pages[-1] > pages[0]  # counts only grow
+    assert any(int(queue) > 0 for *_, queue, _ in lines)  # articles waited in the scheduler's queue
+    assert any(float(now) > 0 for _, _, now, *_ in lines)
