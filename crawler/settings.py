@@ -37,6 +37,13 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     # Archive to / replay from WARC. Closest to the downloader so it sees the raw bytes.
     "crawler.middlewares.warc.WarcMiddleware": 950,
+    # Conditional GETs for feeds/sitemaps; below HttpCompression (590) so it sees decoded bodies.
+    "crawler.middlewares.conditional.ConditionalRequestsMiddleware": 580,
+}
+
+SPIDER_MIDDLEWARES = {
+    # Incremental runs: article requests whose article is already stored are not sent.
+    "crawler.middlewares.incremental.IncrementalMiddleware": 950,
 }
 
 ITEM_PIPELINES = {
@@ -48,7 +55,42 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawler.summary.CrawlSummary": 500,
+    "crawler.progress.Progress": 510,
+    "crawler.monitors.Monitoring": 600,  # spidermon; runs after the summary
 }
+
+# Incremental crawling and conditional requests
+INCREMENTAL_ENABLED = True
+INCREMENTAL_REFRESH = False  # or -a refresh=1: fetch stored articles again
+HTTP_VALIDATORS_ENABLED = True
+HTTP_VALIDATORS_PATH = None  # default: beside SQLITE_PATH, <name>-validators.sqlite3
+
+# Progress and monitoring: `scrapy crawl` exits 3 when the run monitors fail
+PROGRESS_INTERVAL = 60
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.RunMonitorSuite"]
+MONITOR_THRESHOLDS = {}  # {"default": {...}, "<outlet>": {"min_items": 20, "coverage": {"authors": 0.6}}}
+MONITOR_FINISH_REASONS = ["finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout"]
+
+# scrapy schedule
+SCHEDULE_INTERVALS = {}  # {"youm7": "15m"}
+SCHEDULE_DEFAULT_INTERVAL = "1h"
+SCHEDULE_STATE_DIR = "data/schedule"
+SCHEDULE_LOG_DIR = "data/schedule/logs"
+SCHEDULE_MAX_PARALLEL = 2
+SCHEDULE_CRAWL_ARGS = {}
+SCHEDULE_RUN_TIMEOUT = 0
+
+# Optional capabilities, each active only when configured (docs/scaling.md).
+ADDONS = {
+    "crawler.addons.distributed.DistributedAddon": 100,  # REDIS_URL set -> shared Redis queue + dupefilter
+    "crawler.addons.rendering.RenderingAddon": 200,  # outlets with needs_js (or RENDER_ENABLED) -> JS rendering
+}
+REDIS_URL = None  # redis://host:6379/0
+REDIS_IDLE_TIMEOUT = 30  # seconds the whole crawl must stay idle before a worker exits; 0 = never
+SPLASH_URL = None  # http://host:8050 -> Splash instead of Playwright
+RENDER_ENGINE = "playwright"  # or "off"
+RENDER_WAIT = 0.5  # seconds scripts may run after load
 
 # Storage: SQLite (embedded) unless DATABASE_URL names another SQLAlchemy URL.
 SQLITE_PATH = "data/articles.sqlite3"
