@@ -1,44 +1,72 @@
-"""The article store: one ``articles`` table on SQLAlchemy Core, SQLite by default, PostgreSQL by URL.
+"""The article store on SQLAlchemy Core: SQLite by default (WAL), PostgreSQL by URL.
 
-The table layout is derived from ``items.FIELD_KINDS`` so the schema lives in one place. Rows are
-keyed by canonical URL (the item's ``url`` when it has none); writing the same article again updates
-it in place, keeps ``first_seen`` and moves ``last_seen``.
+Tables (see ``docs/storage.md``):
+
+- ``articles``: one row per article, keyed by canonical URL (the item's ``url`` when it has none),
+  columns derived from ``items.FIELD_KINDS`` plus ``first_seen``/``last_seen``, ``version_hash``
+  and the dedup link ``duplicate_of``/``duplicate_kind``. A re-crawl with the same content only
+  moves ``last_seen``; changed content replaces the row and adds a version.
+- ``article_versions``: every distinct content an article has had (title + body + metadata),
+  one row per (canonical_url, version_hash), so no earlier wording is ever lost.
+- ``article_signatures``: MinHash signatures of article bodies, so the near-duplicate index of
+  ``pipelines.dedup`` can be rebuilt at the start of each run.
+- search: an FTS5 table over folded title and body (SQLite) or a ``tsvector`` table with a GIN
+  index (PostgreSQL), written in the same transaction as the article.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
-from collections.abc import Iterator, Mapping
+import re
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     Engine,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
+    UniqueConstraint,
+    bindparam,
     case,
     create_engine,
     event,
     func,
     inspect,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
+from crawler.arabic import fold
 from crawler.items import FIELD_KINDS, LIST_FIELDS
 
 KEY_COLUMN = "canonical_url"
 TIMESTAMP_COLUMNS = ("first_seen", "last_seen")
+# Store-only columns: not part of the item, filled by the store (version_hash) or the dedup step.
+STORE_COLUMNS = ("version_hash", "duplicate_of", "duplicate_kind")
+# The fields a version keeps: what a reader would call "the article" plus when it was fetched.
+VERSIONED_FIELDS = ("url", "title", "subtitle", "body", "authors", "dateline", "published_at", "modified_at",
+                    "section", "tags", "images", "word_count", "content_hash", "fetched_at")
+# Bound parameters per IN (...) list: far below SQLite's 32766 and PostgreSQL's 65535.
+_CHUNK = 500
 
 _COLUMN_TYPES = {"str": Text, "int": Integer, "list": Text}  # lists are stored as JSON text
+# SQLite only aliases the rowid for INTEGER PRIMARY KEY, so a BIGINT key would stay NULL there.
+_ID_TYPE = BigInteger().with_variant(Integer, "sqlite")
 
 metadata = MetaData()
 
@@ -51,13 +79,52 @@ def _article_columns() -> list[Column]:
         else:
             columns.append(Column(name, _COLUMN_TYPES[kind]()))
     columns += [Column(name, DateTime(timezone=True), nullable=False) for name in TIMESTAMP_COLUMNS]
+    # If the item ever grows one of these fields, FIELD_KINDS already made the column.
+    columns += [Column(name, Text) for name in STORE_COLUMNS if name not in FIELD_KINDS]
     return columns
 
 
-articles = Table("articles", metadata, *_article_columns(), Index("ix_articles_outlet", "outlet"))
+articles = Table(
+    "articles", metadata, *_article_columns(),
+    Index("ix_articles_outlet", "outlet"),
+    Index("ix_articles_content_hash", "content_hash"),
+    Index("ix_articles_duplicate_of", "duplicate_of"),
+)
+
+article_versions = Table(
+    "article_versions", metadata,
+    Column("id", _ID_TYPE, primary_key=True, autoincrement=True),
+    Column(KEY_COLUMN, Text, nullable=False),
+    Column("version_hash", Text, nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    *[Column(name, _COLUMN_TYPES[FIELD_KINDS[name]]()) for name in VERSIONED_FIELDS],
+    # One row per distinct content: replaying a spool or a resumed crawl never adds a copy.
+    UniqueConstraint(KEY_COLUMN, "version_hash", name="uq_article_versions_content"),
+)
+
+article_signatures = Table(
+    "article_signatures", metadata,
+    Column(KEY_COLUMN, Text, primary_key=True),
+    Column("num_perm", Integer, nullable=False),
+    Column("minhash", LargeBinary, nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
 
 # Upsert is dialect-specific SQL; only these two dialects have the ON CONFLICT form we rely on.
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+# Search DDL. SQLite: FTS5 rows are tied to a stable integer id (articles has a TEXT key, and
+# VACUUM may renumber an implicit rowid). PostgreSQL: 'simple' config, because the text is folded
+# by us and a stemmer would undo what fold() decided.
+_SQLITE_SEARCH_DDL = (
+    "CREATE TABLE IF NOT EXISTS article_search_ids (id INTEGER PRIMARY KEY, canonical_url TEXT NOT NULL UNIQUE)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, body, tokenize='unicode61')",
+)
+_PG_SEARCH_DDL = (
+    "CREATE TABLE IF NOT EXISTS article_search (canonical_url TEXT PRIMARY KEY, document TSVECTOR NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS ix_article_search_document ON article_search USING GIN (document)",
+)
+_WORD = re.compile(r"\w+")
 
 
 class StoreError(RuntimeError):
@@ -68,8 +135,8 @@ def _one_line(exc: BaseException) -> str:
     # SQLAlchemy messages carry the SQL and a "Background on this error" link on extra lines;
     # the driver's own message is the part a user can act on.
     inner = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-    text = str(inner).strip().splitlines()
-    return f"{type(inner).__name__}: {text[0] if text else ''}".rstrip(": ")
+    lines = str(inner).strip().splitlines()
+    return f"{type(inner).__name__}: {lines[0] if lines else ''}".rstrip(": ")
 
 
 def database_url(settings: Mapping[str, Any]) -> str:
@@ -81,25 +148,46 @@ def database_url(settings: Mapping[str, Any]) -> str:
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers (exports, the summary) work while a crawl writes; NORMAL is safe under WAL
-    # and avoids an fsync per transaction.
+    # WAL lets readers (exports, search) work while a crawl writes; NORMAL is safe under WAL and
+    # avoids an fsync per transaction; busy_timeout lets a second writer wait instead of failing.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 
-def _encode(row: Mapping[str, Any]) -> dict[str, Any]:
-    """An item dict -> column values (lists as JSON text, ints as int)."""
+def version_hash(title: str | None, body: str | None) -> str:
+    """SHA-1 of folded title and body: what decides whether a re-crawl is a new version."""
+    return _hash_folded(fold(title or ""), fold(body or ""))
+
+
+def _hash_folded(folded_title: str, folded_body: str) -> str:
+    return hashlib.sha1(f"{folded_title}\n\n{folded_body}".encode()).hexdigest()
+
+
+def _no_nul(value: Any) -> Any:
+    # PostgreSQL rejects NUL in text; one such row would fail its batch on every replay.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def _encode(row: Mapping[str, Any], folded: tuple[str, str] | None = None) -> dict[str, Any]:
+    """An item dict -> column values (lists as JSON text, ints as int). ``folded``: the row's
+    folded title and body when the caller has them (fold is the costly part of a write)."""
     out: dict[str, Any] = {}
     for name, kind in FIELD_KINDS.items():
         value = row.get(name)
         if kind == "list":
-            out[name] = None if value is None else json.dumps(list(value), ensure_ascii=False)
+            out[name] = None if value is None else _no_nul(json.dumps(list(value), ensure_ascii=False))
         elif kind == "int" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
             out[name] = int(value)
+        elif kind == "int" and not isinstance(value, int | None):
+            out[name] = None  # a stray non-number must not fail the whole batch
         else:
-            out[name] = value
+            out[name] = _no_nul(value)
+    for name in ("duplicate_of", "duplicate_kind"):
+        out[name] = _no_nul(row.get(name)) or None
+    out["version_hash"] = _hash_folded(*folded) if folded else version_hash(row.get("title"), row.get("body"))
     return out
 
 
@@ -114,9 +202,11 @@ def _decode(mapping: Mapping[str, Any]) -> dict[str, Any]:
     """Column values -> an item dict (lists decoded, unknown lists as [])."""
     out = dict(mapping)
     for name in LIST_FIELDS:
-        out[name] = json.loads(out[name]) if out[name] else []
-    for name in TIMESTAMP_COLUMNS:
-        out[name] = _as_utc(out[name])
+        if name in out:
+            out[name] = json.loads(out[name]) if out[name] else []
+    for name in (*TIMESTAMP_COLUMNS, "seen_at"):
+        if name in out:
+            out[name] = _as_utc(out[name])
     return out
 
 
@@ -126,7 +216,7 @@ def _row_key(row: Mapping[str, Any]) -> str | None:
 
 def _non_empty(column: Column) -> Any:
     """SQL condition: the column holds a known value (not NULL, not '', not an empty JSON list)."""
-    kind = FIELD_KINDS[column.name]
+    kind = FIELD_KINDS.get(column.name, "str")
     if kind == "int":
         return column.is_not(None)
     if kind == "list":
@@ -134,8 +224,44 @@ def _non_empty(column: Column) -> Any:
     return column.is_not(None) & (column != "")
 
 
+def _chunks(items: list[Any], size: int = _CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def search_terms(query: str) -> list[str]:
+    """The folded words of a search query (what both search backends match on)."""
+    return _WORD.findall(fold(query))
+
+
+# Clitics glued to an Arabic noun: the article and the prepositions/conjunctions before it.
+_ARTICLE_FORMS = ("وال", "فال", "بال", "كال", "لل", "ال")
+
+
+def term_variants(term: str) -> list[str]:
+    """A folded search word and its forms with/without the definite article and its clitics, so
+    "نتائج" finds "النتائج" and "والنتائج" (and the other way round)."""
+    base = term
+    for prefix in _ARTICLE_FORMS:
+        if term.startswith(prefix) and len(term) - len(prefix) >= 2:
+            base = term[len(prefix):]
+            break
+    if len(base) < 2 or not re.match(r"[\u0621-\u064a]", base):
+        return [term]
+    return list(dict.fromkeys([term, base, *(p + base for p in _ARTICLE_FORMS)]))
+
+
+def decode_signature(value: Any) -> bytes | None:
+    """A signature as carried in a row (base64 text, or bytes) -> bytes."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return base64.b64decode(value)
+
+
 class ArticleStore:
-    """Batched upserts and simple reads over the ``articles`` table."""
+    """Batched, versioned upserts and reads over the article tables."""
 
     def __init__(self, url: str | URL) -> None:
         try:
@@ -144,18 +270,18 @@ class ArticleStore:
             # The raw string may hold a password, so it is not echoed back.
             raise StoreError(f"malformed database URL ({_one_line(exc)})") from None
         self.url = parsed
-        shown = parsed.render_as_string(hide_password=True)
-        if parsed.get_backend_name() not in _INSERTS:
+        self.shown = shown = parsed.render_as_string(hide_password=True)
+        self.dialect = parsed.get_backend_name()
+        if self.dialect not in _INSERTS:
             raise StoreError(f"unsupported database {shown}: only sqlite and postgresql are supported")
-        self._insert = _INSERTS[parsed.get_backend_name()]
-        if parsed.get_backend_name() == "sqlite":
+        self._insert = _INSERTS[self.dialect]
+        if self.dialect == "sqlite":
             self._prepare_sqlite_path(parsed, shown)
         try:
-            self.engine: Engine = create_engine(parsed)
-            if parsed.get_backend_name() == "sqlite":
+            self.engine: Engine = create_engine(parsed, pool_pre_ping=self.dialect == "postgresql")
+            if self.dialect == "sqlite":
                 event.listen(self.engine, "connect", _set_sqlite_pragmas)
-            metadata.create_all(self.engine)
-            self._check_columns()
+            self._migrate()
         except (SQLAlchemyError, ImportError) as exc:
             raise StoreError(f"cannot open article store {shown}: {_one_line(exc)}") from exc
 
@@ -174,60 +300,301 @@ class ArticleStore:
         except OSError as exc:
             raise StoreError(f"cannot create folder for {shown}: {exc.strerror or exc}") from None
 
-    def _check_columns(self) -> None:
-        # create_all never alters an existing table: a store written under an older schema must
-        # fail here, clearly, rather than on the first batch.
-        present = {c["name"] for c in inspect(self.engine).get_columns(articles.name)}
-        missing = [c.name for c in articles.columns if c.name not in present]
-        if missing:
-            raise StoreError(f"table {articles.name} lacks columns {', '.join(missing)}; it needs migrating")
+    # ----- schema -------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        """Create what is missing; add columns an older ``articles`` table lacks (forward only).
+
+        Workers starting together on an empty database race to create the tables (seen: the loser
+        of two PostgreSQL workers got a unique violation in pg_type and spooled its whole run; two
+        SQLite processes, "table articles already exists"). PostgreSQL serialises the migration on
+        an advisory lock; any backend gets one retry, which then finds the tables made."""
+        for attempt in (1, 2):
+            try:
+                self._migrate_once()
+                return
+            except SQLAlchemyError:
+                if attempt == 2:
+                    raise
+                time.sleep(0.2)
+
+    def _migrate_once(self) -> None:
+        with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('arabic-news-crawler:migrate'))")
+            metadata.create_all(conn)
+            present = {c["name"] for c in inspect(conn).get_columns(articles.name)}
+            missing = [c for c in articles.columns if c.name not in present]
+            if KEY_COLUMN not in present:
+                raise StoreError(f"table {articles.name} has no {KEY_COLUMN} column; it is not an article store")
+            for column in missing:
+                # ADD COLUMN cannot add NOT NULL without a default, so old rows get NULL timestamps.
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.exec_driver_sql(f'ALTER TABLE {articles.name} ADD COLUMN "{column.name}" {kind}')
+            for index in articles.indexes:  # create_all leaves an existing table's indexes alone
+                index.create(conn, checkfirst=True)
+            for statement in _SQLITE_SEARCH_DDL if self.dialect == "sqlite" else _PG_SEARCH_DDL:
+                conn.exec_driver_sql(statement)
+            if "version_hash" in {c.name for c in missing}:
+                self._backfill_versions(conn)
+
+    def _backfill_versions(self, conn: Connection) -> None:
+        """Rows written before versioning existed: record their content as their first version
+        and index them for search, so the first changed re-crawl keeps the old wording."""
+        rows = [_decode(m) for m in conn.execute(select(articles)).mappings()]
+        now = datetime.now(UTC)
+        for chunk in _chunks(rows):
+            values = []
+            for row in chunk:
+                encoded = _encode(row)
+                encoded[KEY_COLUMN] = row[KEY_COLUMN]
+                encoded["seen_at"] = row.get("last_seen") or now
+                values.append(encoded)
+            conn.execute(articles.update().where(articles.c[KEY_COLUMN] == bindparam("key"))
+                         .values(version_hash=bindparam("vh")),
+                         [{"key": v[KEY_COLUMN], "vh": v["version_hash"]} for v in values])
+            self._write_versions(conn, values, now)
+            self._index_search(conn, chunk)
+
+    # ----- writes -------------------------------------------------------------------------------
 
     def upsert_many(self, rows: list[Mapping[str, Any]], seen_at: datetime | None = None) -> int:
-        """Insert or update rows keyed by canonical URL in one transaction; return rows written.
+        """Write a batch in one transaction; return the number of distinct articles written.
 
-        Within one batch the last row for a key wins; rows with neither canonical_url nor url are
-        skipped. ``seen_at`` (default: now, UTC) becomes ``last_seen`` (and ``first_seen`` for new rows).
+        Per canonical URL (else url): a new article is inserted; changed content (folded title +
+        body) replaces the row and adds a version; unchanged content only moves ``last_seen``.
+        Within one batch rows are taken in order, so each distinct content becomes a version and
+        the last row wins. Rows with neither canonical_url nor url are skipped. Optional row keys
+        beyond the item: ``duplicate_of``, ``duplicate_kind``, ``minhash`` (base64 signature) and
+        ``num_perm``. ``seen_at`` (default: now, UTC) becomes ``last_seen`` (and ``first_seen``).
         """
         seen_at = seen_at or datetime.now(UTC)
-        latest: dict[str, dict[str, Any]] = {}
+        keyed: list[tuple[str, Mapping[str, Any], dict[str, Any]]] = []
+        folded: dict[str, tuple[str, str]] = {}
         for row in rows:
             key = _row_key(row)
             if key is None:
                 continue
-            values = _encode(row)
+            folded[key] = (fold(_no_nul(row.get("title")) or ""), fold(_no_nul(row.get("body")) or ""))
+            values = _encode(row, folded[key])
             values[KEY_COLUMN] = key
             values["first_seen"] = values["last_seen"] = seen_at
-            latest.pop(key, None)  # re-insert so the batch keeps the order of last appearance
-            latest[key] = values
-        if not latest:
+            keyed.append((key, row, values))
+        if not keyed:
             return 0
-        stmt = self._insert(articles)
-        # PostgreSQL refuses to touch one row twice in a statement, hence the de-duplication above.
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[articles.c[KEY_COLUMN]],
-            set_={c.name: stmt.excluded[c.name] for c in articles.columns
-                  if c.name not in (KEY_COLUMN, "first_seen")},
-        )
+        keys = list(dict.fromkeys(k for k, _, _ in keyed))
         try:
             with self.engine.begin() as conn:
-                conn.execute(stmt, list(latest.values()))
+                current = self._current_hashes(conn, keys)
+                changed: dict[str, dict[str, Any]] = {}
+                versions: list[dict[str, Any]] = []
+                signatures: dict[str, dict[str, Any]] = {}
+                for key, row, values in keyed:
+                    if current.get(key) != values["version_hash"]:
+                        current[key] = values["version_hash"]
+                        changed.pop(key, None)  # re-insert: the batch keeps the order of last change
+                        changed[key] = values
+                        versions.append({**values, "seen_at": seen_at})
+                        sig = decode_signature(row.get("minhash"))
+                        if sig is not None:
+                            signatures[key] = {KEY_COLUMN: key, "minhash": sig, "seen_at": seen_at,
+                                               "num_perm": int(row.get("num_perm") or len(sig) // 4)}
+                if changed:
+                    self._upsert_articles(conn, list(changed.values()))
+                    self._write_versions(conn, versions, seen_at)
+                    self._upsert_signatures(conn, list(signatures.values()))
+                    self._index_search(conn, list(changed.values()), folded)
+                unchanged = [k for k in keys if k not in changed]
+                if unchanged:
+                    conn.execute(articles.update().where(articles.c[KEY_COLUMN] == bindparam("key"))
+                                 .values(last_seen=bindparam("seen")),
+                                 [{"key": k, "seen": seen_at} for k in unchanged])
         except SQLAlchemyError as exc:
-            raise StoreError(f"writing {len(latest)} rows failed: {_one_line(exc)}") from exc
-        return len(latest)
+            raise StoreError(f"writing {len(keys)} rows failed: {_one_line(exc)}") from exc
+        return len(keys)
+
+    def _current_hashes(self, conn: Connection, keys: list[str]) -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
+        for chunk in _chunks(keys):
+            query = select(articles.c[KEY_COLUMN], articles.c.version_hash).where(articles.c[KEY_COLUMN].in_(chunk))
+            found.update({k: h for k, h in conn.execute(query)})
+        return found
+
+    def _upsert_articles(self, conn: Connection, values: list[dict[str, Any]]) -> None:
+        stmt = self._insert(articles)
+        # PostgreSQL refuses to touch one row twice in a statement: callers pass distinct keys.
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[articles.c[KEY_COLUMN]],
+            set_={c.name: stmt.excluded[c.name] for c in articles.columns if c.name not in (KEY_COLUMN, "first_seen")},
+        )
+        conn.execute(stmt, values)
+
+    def _write_versions(self, conn: Connection, rows: list[Mapping[str, Any]], seen_at: datetime) -> None:
+        """Rows already encoded (column values with version_hash); existing contents are kept."""
+        if not rows:
+            return
+        values = [{KEY_COLUMN: row[KEY_COLUMN], "version_hash": row["version_hash"],
+                   "seen_at": row.get("seen_at") or seen_at, **{f: row.get(f) for f in VERSIONED_FIELDS}}
+                  for row in rows]
+        stmt = self._insert(article_versions).on_conflict_do_nothing(index_elements=[KEY_COLUMN, "version_hash"])
+        conn.execute(stmt, values)
+
+    def _upsert_signatures(self, conn: Connection, values: list[dict[str, Any]]) -> None:
+        if not values:
+            return
+        stmt = self._insert(article_signatures)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[article_signatures.c[KEY_COLUMN]],
+            set_={n: stmt.excluded[n] for n in ("num_perm", "minhash", "seen_at")},
+        )
+        conn.execute(stmt, values)
+
+    def _index_search(self, conn: Connection, rows: list[Mapping[str, Any]],
+                      folded: Mapping[str, tuple[str, str]] | None = None) -> None:
+        if not rows:
+            return
+        # Only the last row per key reaches here, and the folded text of that row is the last one kept.
+        docs = {r[KEY_COLUMN]: (folded or {}).get(r[KEY_COLUMN])
+                or (fold(r.get("title") or ""), fold(r.get("body") or "")) for r in rows}
+        keys = list(docs)
+        if self.dialect == "sqlite":
+            conn.execute(text("INSERT OR IGNORE INTO article_search_ids (canonical_url) VALUES (:k)"),
+                         [{"k": k} for k in keys])
+            ids: dict[str, int] = {}
+            for chunk in _chunks(keys):
+                query = text("SELECT canonical_url, id FROM article_search_ids WHERE canonical_url IN :keys") \
+                    .bindparams(bindparam("keys", expanding=True))
+                ids.update(dict(conn.execute(query, {"keys": chunk}).all()))
+            conn.execute(text("DELETE FROM articles_fts WHERE rowid = :id"), [{"id": ids[k]} for k in keys])
+            conn.execute(text("INSERT INTO articles_fts (rowid, title, body) VALUES (:id, :t, :b)"),
+                         [{"id": ids[k], "t": t, "b": b} for k, (t, b) in docs.items()])
+        else:
+            conn.execute(text(
+                "INSERT INTO article_search (canonical_url, document) VALUES (:k, "
+                "setweight(to_tsvector('simple', :t), 'A') || setweight(to_tsvector('simple', :b), 'B')) "
+                "ON CONFLICT (canonical_url) DO UPDATE SET document = EXCLUDED.document"),
+                [{"k": k, "t": t, "b": b} for k, (t, b) in docs.items()])
+
+    # ----- reads --------------------------------------------------------------------------------
+
+    def ping(self) -> bool:
+        """Whether the database answers a trivial query now."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(select(1))
+        except SQLAlchemyError:
+            return False
+        return True
 
     def count(self) -> int:
         """Number of stored articles."""
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(articles)).scalar_one()
 
-    def iter_articles(self, outlet: str | None = None) -> Iterator[dict[str, Any]]:
-        """Stored articles as item dicts (plus first_seen/last_seen), in canonical URL order."""
+    def known_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of these canonical URLs are stored (for incremental crawls)."""
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for chunk in _chunks(wanted):
+                query = select(articles.c[KEY_COLUMN]).where(articles.c[KEY_COLUMN].in_(chunk))
+                found.update(conn.execute(query).scalars())
+        return found
+
+    def all_keys(self) -> set[str]:
+        """Every stored canonical URL."""
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(articles.c[KEY_COLUMN])).scalars())
+
+    def original_with_content(self, content_hash: str, exclude: str | None = None) -> str | None:
+        """The earliest stored article with this content hash that is not itself a duplicate."""
+        query = (select(articles.c[KEY_COLUMN])
+                 .where(articles.c.content_hash == content_hash, articles.c.duplicate_of.is_(None))
+                 .order_by(articles.c.first_seen, articles.c[KEY_COLUMN]).limit(1))
+        if exclude:
+            query = query.where(articles.c[KEY_COLUMN] != exclude)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
+    def iter_signatures(self, since: datetime | None = None) -> Iterator[tuple[str, int, bytes]]:
+        """(canonical_url, num_perm, signature) of stored originals (not duplicates), oldest first."""
+        query = (select(article_signatures.c[KEY_COLUMN], article_signatures.c.num_perm,
+                        article_signatures.c.minhash)
+                 .join(articles, articles.c[KEY_COLUMN] == article_signatures.c[KEY_COLUMN])
+                 .where(articles.c.duplicate_of.is_(None))
+                 .order_by(articles.c.first_seen))
+        if since is not None:
+            query = query.where(article_signatures.c.seen_at >= since)
+        with self.engine.connect() as conn:
+            for key, num_perm, sig in conn.execution_options(yield_per=1000).execute(query):
+                yield key, num_perm, bytes(sig)
+
+    def versions(self, key: str) -> list[dict[str, Any]]:
+        """Every stored version of one article, in the order they were recorded."""
+        query = (select(article_versions).where(article_versions.c[KEY_COLUMN] == key)
+                 .order_by(article_versions.c.id))
+        with self.engine.connect() as conn:
+            return [_decode(m) for m in conn.execute(query).mappings()]
+
+    def version_count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(article_versions)).scalar_one()
+
+    def iter_articles(self, outlet: str | Iterable[str] | None = None, since: str | None = None,
+                      until: str | None = None, dedup: bool = False) -> Iterator[dict[str, Any]]:
+        """Stored articles as item dicts (plus store columns), in canonical URL order.
+
+        ``outlet``: one slug or several; ``since``/``until``: inclusive YYYY-MM-DD bounds on the
+        day of ``published_at`` (articles without a date are left out when either is given);
+        ``dedup``: leave out articles linked to an original by ``duplicate_of``.
+        """
         query = select(articles).order_by(articles.c[KEY_COLUMN])
-        if outlet is not None:
+        if isinstance(outlet, str):
             query = query.where(articles.c.outlet == outlet)
+        elif outlet is not None:
+            query = query.where(articles.c.outlet.in_(list(outlet)))
+        day = func.substr(articles.c.published_at, 1, 10)
+        if since:
+            query = query.where(day >= since)
+        if until:
+            query = query.where(day <= until)
+        if dedup:
+            query = query.where(articles.c.duplicate_of.is_(None))
         with self.engine.connect() as conn:
             for mapping in conn.execution_options(yield_per=500).execute(query).mappings():
                 yield _decode(mapping)
+
+    def search(self, query: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Best matches for a query, folded so hamza and letter variants match.
+
+        Every folded word must occur (in title or body); title matches rank higher. Returns dicts
+        with canonical_url, url, outlet, title, published_at, body and score (higher is better).
+        """
+        terms = search_terms(query)
+        if not terms:
+            return []
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                # Each term quoted: FTS5 query syntax in user input must stay plain text.
+                match = " AND ".join(
+                    "(" + " OR ".join('"' + v.replace('"', '""') + '"' for v in term_variants(t)) + ")" for t in terms)
+                ranked = conn.execute(text(
+                    "SELECT k.canonical_url, -bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts "
+                    "JOIN article_search_ids k ON k.id = articles_fts.rowid "
+                    "WHERE articles_fts MATCH :m ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT :n"),
+                    {"m": match, "n": limit}).all()
+            else:
+                ranked = conn.execute(text(
+                    "SELECT canonical_url, ts_rank(document, q) AS score "
+                    "FROM article_search, to_tsquery('simple', :q) AS q "
+                    "WHERE document @@ q ORDER BY score DESC, canonical_url LIMIT :n"),
+                    {"q": " & ".join("(" + " | ".join(term_variants(t)) + ")" for t in terms), "n": limit}).all()
+            if not ranked:
+                return []
+            cols = [articles.c[n] for n in (KEY_COLUMN, "url", "outlet", "title", "published_at", "body")]
+            found = {m[KEY_COLUMN]: dict(m) for m in conn.execute(
+                select(*cols).where(articles.c[KEY_COLUMN].in_([k for k, _ in ranked]))).mappings()}
+        return [{**found[k], "score": float(s)} for k, s in ranked if k in found]
 
     def summary(self) -> dict[str, Any]:
         """Totals and field coverage per outlet, computed in one grouped query.

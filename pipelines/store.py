@@ -1,10 +1,15 @@
 """Store step: buffer items and upsert them into the article store in batches.
 
-A batch that cannot be written is appended to a spool file (JSON Lines) and written on the next
-run, so a database outage costs a delay, never items.
+A batch is written when it fills (STORE_BATCH_SIZE), every STORE_FLUSH_SECONDS, and at close, so
+a crash (even SIGKILL) loses at most the open batch. A batch that cannot be written is appended to
+a spool file (JSON Lines) and written on the next run, so a database outage costs a delay, never
+items. When the database answers but one row breaks a batch, the rows are retried one by one and
+only the failing rows are spooled.
 
-Settings: STORE_ENABLED (default True), STORE_BATCH_SIZE (200), SPOOL_PATH (data/spool.jsonl), and
-the store's own DATABASE_URL / SQLITE_PATH.
+The dedup step's decision for an item (``crawler.dedup.decisions_for``) is stored with it.
+
+Settings: STORE_ENABLED (default True), STORE_BATCH_SIZE (200), STORE_FLUSH_SECONDS (30; 0 turns
+the timer off), SPOOL_PATH (data/spool.jsonl), and the store's own DATABASE_URL / SQLITE_PATH.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from itemadapter import ItemAdapter
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from twisted.internet.task import LoopingCall
 
+from crawler.dedup import decisions_for
 from crawler.items import FIELD_KINDS, SCHEMA_VERSION, empty_article
 from crawler.storage import ArticleStore, StoreError
 
@@ -47,7 +54,7 @@ def item_to_row(item: Any) -> dict[str, Any]:
 class StorePipeline:
     """Batched upserts into ``ArticleStore``, with a spool file for batches that fail."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, clock: Any = None) -> None:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
@@ -57,12 +64,16 @@ class StorePipeline:
         self.store: ArticleStore | None = None
         self.store_problem = "store not opened"
         self.buffer: list[dict[str, Any]] = []
+        self.flush_seconds = max(0.0, settings.getfloat("STORE_FLUSH_SECONDS", 30.0))
+        self.clock = clock  # a twisted IReactorTime; the running reactor unless a test gives one
+        self.timer: LoopingCall | None = None
+        self.decisions = decisions_for(crawler)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+    def from_crawler(cls, crawler: Crawler, clock: Any = None) -> StorePipeline:
         if not crawler.settings.getbool("STORE_ENABLED", True):
             raise NotConfigured("STORE_ENABLED is off")
-        return cls(crawler)
+        return cls(crawler, clock)
 
     @property
     def logger(self) -> logging.Logger | logging.LoggerAdapter:
@@ -79,8 +90,23 @@ class StorePipeline:
             self.logger.error("Article store unavailable, batches will be spooled to %s: %s",
                               self.spool_path, exc)
             self.stats.inc_value("store/errors")
+        else:
+            self._replay_spool()
+        self._start_timer()
+
+    def _start_timer(self) -> None:
+        if not self.flush_seconds:
             return
-        self._replay_spool()
+        self.timer = LoopingCall(self._flush_on_timer)
+        if self.clock is not None:
+            self.timer.clock = self.clock
+        # now=False: the first flush after one interval, not at open with an empty buffer
+        self.timer.start(self.flush_seconds, now=False)
+
+    def _flush_on_timer(self) -> None:
+        if self.buffer:
+            self.stats.inc_value("store/timed_flushes")
+            self.flush()
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         row = item_to_row(item)
@@ -88,29 +114,49 @@ class StorePipeline:
             # No key to store it under; validate should have dropped it, so only count it here.
             self.stats.inc_value("store/skipped_no_url")
             return item
+        decision = self.decisions.pop(row["canonical_url"] or row["url"], None)
+        if decision is not None:
+            row["canonical_url"] = decision.store_key
+            row.update(duplicate_of=decision.duplicate_of, duplicate_kind=decision.kind,
+                       minhash=decision.minhash, num_perm=decision.num_perm)
         self.buffer.append(row)
         if len(self.buffer) >= self.batch_size:
             self.flush()
         return item
 
     def close_spider(self, spider: Spider | None = None) -> None:
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+        self.timer = None
         self.flush()
         if self.store is not None:
             self.store.close()
             self.store = None
 
     def flush(self) -> None:
-        """Write the buffer as one batch; on failure move it to the spool file."""
+        """Write the buffer as one batch; on failure move it (or its failing rows) to the spool."""
         batch, self.buffer = self.buffer, []
-        if batch and not self._write(batch):
+        if not batch or self._write(batch):
+            return
+        if len(batch) > 1 and self.store is not None and self.store.ping():
+            # The database is up, so some row broke the batch: keep the rows that can be written.
+            failed = [row for row in batch if not self._write([row], quiet=True)]
+            self.stats.inc_value("store/rows_isolated", len(batch) - len(failed))
+            batch = failed
+        if batch:
             self._spool(batch)
 
-    def _write(self, batch: list[dict[str, Any]]) -> bool:
+    def _write(self, batch: list[dict[str, Any]], quiet: bool = False) -> bool:
+        """One transaction; False on any failure. ``quiet``: a row retried alone after its batch
+        failed, already logged and counted as part of that batch."""
         try:
             if self.store is None:
                 raise StoreError(self.store_problem)
             written = self.store.upsert_many(batch)
         except Exception as exc:  # any failure: the batch must reach the spool, not vanish
+            if quiet:
+                self.logger.debug("Store write failed for %s: %s", batch[0].get("url"), exc)
+                return False
             self.logger.error("Store write failed for a batch of %d items: %s", len(batch), exc)
             self.stats.inc_value("store/errors")
             return False
@@ -149,16 +195,31 @@ class StorePipeline:
                     rows.append(json.loads(line))
                 except json.JSONDecodeError:
                     rejected.append(line)  # e.g. a line cut short by a crash mid-write
+        kept: list[dict[str, Any]] = []
         for start in range(0, len(rows), self.batch_size):
-            if not self._write(rows[start:start + self.batch_size]):
+            chunk = rows[start:start + self.batch_size]
+            if self._write(chunk):
+                continue
+            if self.store is None or not self.store.ping():
                 # Leave the file as it is: upserts are idempotent, so a retry next run is safe.
                 self.logger.error("Spool replay stopped; %s kept for the next run", self.spool_path)
                 return
+            kept += [row for row in chunk if not self._write([row], quiet=True)]  # only rows that break a batch stay
         if rejected:
             bad_path = self.spool_path.with_name(self.spool_path.name + ".rejected")
             with bad_path.open("a", encoding="utf-8") as fh:
                 fh.writelines(rejected)
             self.logger.error("%d unreadable spool lines moved to %s", len(rejected), bad_path)
-        self.spool_path.unlink()
-        self.stats.inc_value("store/rows_replayed", len(rows))
-        self.logger.info("Wrote %d spooled items from %s", len(rows), self.spool_path)
+        if kept:
+            temporary = self.spool_path.with_name(self.spool_path.name + ".tmp")
+            with temporary.open("w", encoding="utf-8") as fh:
+                for row in kept:
+                    fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            temporary.replace(self.spool_path)  # atomic: a crash leaves the old or the new spool
+            self.logger.error("%d spooled items still fail to write; kept in %s", len(kept), self.spool_path)
+        else:
+            self.spool_path.unlink()
+        self.stats.inc_value("store/rows_replayed", len(rows) - len(kept))
+        self.logger.info("Wrote %d spooled items from %s", len(rows) - len(kept), self.spool_path)

@@ -180,12 +180,99 @@ def test_database_url_wins_over_sqlite_path(tmp_path: Path) -> None:
     assert chosen.exists() and not (tmp_path / "ignored.sqlite3").exists()
 
 
-def test_table_from_an_older_schema_is_refused(tmp_path: Path) -> None:
+def test_table_from_an_older_schema_is_migrated_forward(tmp_path: Path) -> None:
+    """A store written before versioning and dedup: missing columns are added, old rows kept,
+    recorded as their first version and made searchable."""
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as raw:
-        raw.execute("CREATE TABLE articles (canonical_url TEXT PRIMARY KEY, title TEXT)")
-    with pytest.raises(StoreError, match="lacks columns"):
+        raw.execute("CREATE TABLE articles (canonical_url TEXT PRIMARY KEY, url TEXT, title TEXT, body TEXT)")
+        raw.execute("INSERT INTO articles VALUES ('https://example.test/old', 'https://example.test/old', "
+                    "'إغلاق الميناء القديم', 'نص قديم عن الميناء')")
+    s = ArticleStore(f"sqlite:///{path}")
+    try:
+        (row,) = s.iter_articles()
+        assert row["title"] == "إغلاق الميناء القديم" and row["duplicate_of"] is None
+        assert [v["title"] for v in s.versions("https://example.test/old")] == ["إغلاق الميناء القديم"]
+        assert [r["canonical_url"] for r in s.search("اغلاق")] == ["https://example.test/old"]
+        s.upsert_many([article(1, canonical_url="https://example.test/old", title="فتح الميناء القديم")], seen_at=T2)
+        assert [v["title"] for v in s.versions("https://example.test/old")] == [
+            "إغلاق الميناء القديم", "فتح الميناء القديم"]
+    finally:
+        s.close()
+    with sqlite3.connect(path) as raw:
+        columns = {r[1] for r in raw.execute("PRAGMA table_info(articles)")}
+    assert {"first_seen", "last_seen", "version_hash", "duplicate_of", "authors"} <= columns
+
+
+def test_a_table_without_the_key_column_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, title TEXT)")
+    with pytest.raises(StoreError, match="no canonical_url column"):
         ArticleStore(f"sqlite:///{path}")
+
+
+# --- versioning -----------------------------------------------------------------------------
+
+
+def test_changed_content_keeps_the_previous_version(store: ArticleStore) -> None:
+    url = "https://example.test/news/1"
+    store.upsert_many([article(1, body="الصيغة الأولى من الخبر", fetched_at="2024-03-01T08:00:00+00:00")], seen_at=T1)
+    store.upsert_many([article(1, body="الصيغة الثانية من الخبر بعد التحديث", fetched_at="2024-03-02T09:30:00+00:00")],
+                      seen_at=T2)
+    versions = store.versions(url)
+    assert [v["body"] for v in versions] == ["الصيغة الأولى من الخبر", "الصيغة الثانية من الخبر بعد التحديث"]
+    assert [v["seen_at"] for v in versions] == [T1, T2]
+    assert versions[0]["fetched_at"] == "2024-03-01T08:00:00+00:00"
+    (row,) = store.iter_articles()
+    assert row["body"] == "الصيغة الثانية من الخبر بعد التحديث"
+    assert (row["first_seen"], row["last_seen"]) == (T1, T2)
+
+
+def test_unchanged_recrawl_only_moves_last_seen(store: ArticleStore) -> None:
+    store.upsert_many([article(1, body="نص ثابت", section="محليات", fetched_at="2024-03-01")], seen_at=T1)
+    # Same folded title and body (diacritics and hamza variants fold away); other fields differ.
+    store.upsert_many([article(1, title="خبر رقم 1", body="نَصّ ثابت", section="تغيرت", fetched_at="2024-03-02")],
+                      seen_at=T2)
+    (row,) = store.iter_articles()
+    assert row["section"] == "محليات" and row["fetched_at"] == "2024-03-01" and row["body"] == "نص ثابت"
+    assert (row["first_seen"], row["last_seen"]) == (T1, T2)
+    assert len(store.versions("https://example.test/news/1")) == 1
+
+
+def test_title_change_alone_is_a_new_version(store: ArticleStore) -> None:
+    store.upsert_many([article(1, title="عاجل: حريق في المصنع", body="نص")], seen_at=T1)
+    store.upsert_many([article(1, title="السيطرة على حريق المصنع", body="نص")], seen_at=T2)
+    assert [v["title"] for v in store.versions("https://example.test/news/1")] == [
+        "عاجل: حريق في المصنع", "السيطرة على حريق المصنع"]
+
+
+def test_versions_within_one_batch_and_replays_add_no_copies(store: ArticleStore) -> None:
+    batch = [article(1, body="أ"), article(1, body="ب"), article(1, body="ب"), article(2, body="ج")]
+    assert store.upsert_many(batch, seen_at=T1) == 2
+    assert store.upsert_many(batch, seen_at=T2) == 2  # a spool replayed twice
+    assert [v["body"] for v in store.versions("https://example.test/news/1")] == ["أ", "ب"]
+    assert store.version_count() == 3
+    assert {r["body"] for r in store.iter_articles()} == {"ب", "ج"}
+
+
+def test_dedup_columns_and_signatures_are_stored(store: ArticleStore) -> None:
+    import base64
+    sig = base64.b64encode(bytes(range(16))).decode()
+    store.upsert_many([article(1, duplicate_of="https://other.test/a", duplicate_kind="near", minhash=sig,
+                               num_perm=2)])
+    (row,) = store.iter_articles()
+    assert (row["duplicate_of"], row["duplicate_kind"]) == ("https://other.test/a", "near")
+    assert list(store.iter_signatures()) == []  # duplicates are not loaded into the index
+    store.upsert_many([article(2, body="نص آخر", minhash=sig, num_perm=2)])
+    assert list(store.iter_signatures()) == [("https://example.test/news/2", 2, bytes(range(16)))]
+
+
+def test_nul_characters_do_not_break_a_batch(store: ArticleStore) -> None:
+    # PostgreSQL refuses NUL in text; inside list fields JSON escapes it, so it round-trips.
+    store.upsert_many([article(1, body="نص\x00مكسور", tags=["و\x00سم"])])
+    (row,) = store.iter_articles()
+    assert row["body"] == "نصمكسور" and row["tags"] == ["و\x00سم"]
 
 
 # --- StorePipeline --------------------------------------------------------------------------
@@ -368,3 +455,38 @@ def test_real_crawl_stores_items_and_counts_stats(tmp_path: Path) -> None:
     rows = list(reader.iter_articles())
     reader.close()
     assert len(rows) == 5 and rows[0]["authors"] == ["ليلى منصور"]
+
+
+def test_timer_flushes_a_partial_batch(tmp_path: Path) -> None:
+    from twisted.internet.task import Clock
+
+    clock = Clock()
+    pipeline = build_from_crawler(StorePipeline, get_crawler(Spider, {
+        "SQLITE_PATH": str(tmp_path / "data" / "articles.sqlite3"),
+        "SPOOL_PATH": str(tmp_path / "data" / "spool.jsonl"),
+        "STORE_BATCH_SIZE": 100, "STORE_FLUSH_SECONDS": 5}), clock=clock)
+    pipeline.open_spider()
+    pipeline.process_item(Article(**article(1)))
+    clock.advance(4.9)
+    assert stored_count(tmp_path) == 0
+    clock.advance(0.2)
+    assert stored_count(tmp_path) == 1
+    clock.advance(5)  # an empty buffer is not a flush
+    assert pipeline.crawler.stats.get_value("store/timed_flushes") == 1
+    pipeline.close_spider()
+    assert not clock.getDelayedCalls()  # the timer is stopped at close
+
+
+def test_a_poison_row_is_spooled_alone_and_the_rest_of_the_batch_is_written(tmp_path: Path) -> None:
+    pipeline = make_pipeline(tmp_path, STORE_BATCH_SIZE=3)
+    pipeline.open_spider()
+    with pipeline.store.engine.begin() as conn:  # a constraint the middle row breaks
+        conn.exec_driver_sql("CREATE TRIGGER no_poison BEFORE INSERT ON articles WHEN NEW.title = 'سم' "
+                             "BEGIN SELECT RAISE(ABORT, 'poison row'); END")
+    for n, title in enumerate(["أول", "سم", "ثالث"]):
+        pipeline.process_item(Article(**article(n, title=title)))
+    pipeline.close_spider()
+    assert stored_count(tmp_path) == 2
+    spooled = (tmp_path / "data" / "spool.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["title"] for x in spooled] == ["سم"]
+    assert pipeline.crawler.stats.get_value("store/rows_isolated") == 2

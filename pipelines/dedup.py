@@ -1,0 +1,154 @@
+"""dedup: link copies of the same article across outlets, never drop them.
+
+Three checks, in order, for each item:
+
+1. cross-site canonical: the page's canonical URL is on another site (a syndicated copy that
+   points at its source). It is stored under its own ``url`` and linked to that canonical URL, so
+   it never overwrites the source's row.
+2. exact content: an earlier original (this run or the store) has the same ``content_hash``
+   (SHA-1 of the folded body).
+3. near duplicate: MinHash/LSH over folded word 3-shingles finds an original whose estimated
+   Jaccard similarity is at least DEDUP_THRESHOLD (agency copy with a new headline or dateline).
+
+A duplicate is linked with ``duplicate_of`` (the original's canonical URL) and ``duplicate_kind``
+in the store; originals join the index. The index is rebuilt at open from the signatures the
+store keeps (``article_signatures``), limited to DEDUP_WINDOW_DAYS, so it persists across runs.
+
+Settings: DEDUP_ENABLED (True), DEDUP_THRESHOLD (0.4), DEDUP_NUM_PERM (128),
+DEDUP_WINDOW_DAYS (60; 0 loads every stored signature), plus the store's DATABASE_URL/SQLITE_PATH.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.dedup import (
+    DEFAULT_NUM_PERM,
+    DEFAULT_THRESHOLD,
+    DedupDecision,
+    NearDuplicateIndex,
+    decisions_for,
+    minhash,
+    signature_from_bytes,
+    signature_text,
+    site_of,
+)
+from crawler.storage import ArticleStore, StoreError
+
+module_logger = logging.getLogger(__name__)
+
+
+class DedupPipeline:
+    """Decide, per item, whether it copies an earlier original; hand the decision to the store."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.settings = settings
+        self.threshold = settings.getfloat("DEDUP_THRESHOLD", DEFAULT_THRESHOLD)
+        self.num_perm = settings.getint("DEDUP_NUM_PERM", DEFAULT_NUM_PERM)
+        self.window_days = settings.getint("DEDUP_WINDOW_DAYS", 60)
+        self.index = NearDuplicateIndex(self.threshold, self.num_perm)
+        self.content_originals: dict[str, str] = {}  # content_hash -> key, for this run's originals
+        self.store: ArticleStore | None = None
+        self.decisions = decisions_for(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
+        if not crawler.settings.getbool("DEDUP_ENABLED", True):
+            raise NotConfigured("DEDUP_ENABLED is off")
+        return cls(crawler)
+
+    @property
+    def logger(self) -> logging.Logger | logging.LoggerAdapter:
+        spider = getattr(self.crawler, "spider", None)
+        return spider.logger if spider is not None else module_logger
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        if not self.settings.getbool("STORE_ENABLED", True):
+            return  # nothing stored, nothing earlier to compare with: this run's items only
+        try:
+            self.store = ArticleStore.from_settings(self.settings)
+        except StoreError as exc:
+            # The store step spools; dedup still links copies within this run.
+            self.logger.warning("Dedup compares within this run only, store unavailable: %s", exc)
+            return
+        since = datetime.now(UTC) - timedelta(days=self.window_days) if self.window_days > 0 else None
+        loaded = 0
+        for key, num_perm, data in self.store.iter_signatures(since):
+            if num_perm == self.num_perm:
+                self.index.add(key, signature_from_bytes(data))
+                loaded += 1
+        self.stats.set_value("dedup/index_loaded", loaded)
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        adapter = ItemAdapter(item)
+        url = adapter.get("url") or None
+        canonical = adapter.get("canonical_url") or None
+        key = canonical or url
+        if not key:
+            return item  # the store step counts unkeyed items
+        decision = self.decide(key, url, canonical, adapter.get("content_hash"), adapter.get("body"))
+        self.decisions[key] = decision
+        if decision.duplicate_of:
+            self.stats.inc_value(f"dedup/duplicates/{decision.kind}")
+            self.logger.debug("%s duplicates %s (%s)", url, decision.duplicate_of, decision.kind)
+        else:
+            self.stats.inc_value("dedup/originals")
+        if "duplicate_of" in adapter.field_names() or isinstance(item, dict):
+            adapter["duplicate_of"] = decision.duplicate_of  # feeds show the link too, when they can
+        return item
+
+    def decide(self, key: str, url: str | None, canonical: str | None, content_hash: str | None,
+               body: str | None) -> DedupDecision:
+        """The decision for one article (and the index updated when it is an original)."""
+        sig = minhash(body, num_perm=self.num_perm)
+        decision = DedupDecision(store_key=key)
+        if sig is not None:
+            decision.minhash, decision.num_perm = signature_text(sig), self.num_perm
+        if canonical and url and site_of(canonical) != site_of(url):
+            decision.store_key = url
+            decision.duplicate_of, decision.kind, decision.score = canonical, "url", 1.0
+            return decision
+        original = self._content_original(content_hash, key)
+        if original:
+            decision.duplicate_of, decision.kind, decision.score = original, "content", 1.0
+            return decision
+        if sig is not None:
+            near = self.index.best(sig, exclude=key)
+            if near:
+                decision.duplicate_of, decision.kind, decision.score = near[0], "near", round(near[1], 3)
+                return decision
+            self.index.add(key, sig)
+        else:
+            self.index.remove(key)  # its body no longer says enough to be matched against
+        if content_hash:
+            self.content_originals.setdefault(content_hash, key)
+        return decision
+
+    def _content_original(self, content_hash: str | None, key: str) -> str | None:
+        if not content_hash:
+            return None
+        here = self.content_originals.get(content_hash)
+        if here and here != key:
+            return here
+        if self.store is not None:
+            try:
+                return self.store.original_with_content(content_hash, exclude=key)
+            except Exception as exc:  # noqa: BLE001 - a lookup failure must not cost the item
+                self.logger.warning("Dedup lookup failed, item kept as an original: %s", exc)
+                self.stats.inc_value("dedup/lookup_errors")
+        return None

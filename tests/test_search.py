@@ -1,0 +1,82 @@
+"""Search: folded FTS5 over title and body, kept current by the store, and `scrapy search`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler.items import empty_article
+from crawler.storage import ArticleStore, term_variants
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def row(n: int, title: str, body: str) -> dict:
+    r = empty_article()
+    r.update(url=f"https://example.test/news/{n}", outlet="example", title=title, body=body,
+             published_at=f"2024-05-0{n}T10:00:00+03:00")
+    return r
+
+
+ROWS = [
+    row(1, "إعلان نتائج امتحانات الثانوية", "أعلنت الوزارة النتائج مساء الأحد بنسبة نجاح مرتفعة."),
+    row(2, "أمطار غزيرة في الشمال", "توقعت الأرصاد استمرار الأمطار، وتأجيل إعلان النتائج بسبب الطقس."),
+    row(3, "افتتاح مستشفى جديد", "افتتح الوزير مستشفى في المحافظة الشرقية يضم قسما للطوارئ."),
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = ArticleStore(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    s.upsert_many(ROWS)
+    yield s
+    s.close()
+
+
+def urls(matches: list[dict]) -> list[str]:
+    return [m["canonical_url"][-1] for m in matches]
+
+
+def test_hamza_and_letter_variants_match(store: ArticleStore) -> None:
+    assert urls(store.search("اعلان")) == ["1", "2"]  # title match ranks first
+    assert urls(store.search("إعلان")) == ["1", "2"]
+    assert urls(store.search("مستشفي")) == ["3"]  # ى/ي
+    assert urls(store.search("الطوارىء")) == []  # hamza on ya is kept by fold: no false merge
+
+
+def test_definite_article_and_clitics(store: ArticleStore) -> None:
+    assert urls(store.search("نتائج")) == ["1", "2"]  # finds النتائج in the bodies too
+    assert urls(store.search("والامتحانات")) == ["1"]
+    assert set(term_variants("النتائج")) >= {"نتائج", "النتائج", "والنتائج", "بالنتائج"}
+
+
+def test_every_word_must_match_and_syntax_is_plain_text(store: ArticleStore) -> None:
+    assert urls(store.search("أمطار الطقس")) == ["2"]
+    assert store.search('"NEAR(" OR *') == []
+    assert store.search("   ") == []
+
+
+def test_index_follows_changes(store: ArticleStore) -> None:
+    changed = dict(ROWS[2], title="تأجيل افتتاح المستشفى", body="أرجأت الوزارة افتتاح المستشفى الجديد.")
+    store.upsert_many([changed])
+    assert urls(store.search("الطوارئ")) == []
+    assert urls(store.search("أرجأت")) == ["3"]
+
+
+def test_search_command(store: ArticleStore, tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    done = subprocess.run([sys.executable, "-m", "scrapy", "search", "الأمطار", "--limit", "5", "-s",
+                           f"SQLITE_PATH={db}"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "1. أمطار غزيرة في الشمال  [example 2024-05-02]"
+    as_json = subprocess.run([sys.executable, "-m", "scrapy", "search", "اعلان", "--json", "-s", f"SQLITE_PATH={db}"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+    found = [json.loads(x) for x in as_json.stdout.splitlines()]
+    assert [f["url"][-1] for f in found] == ["1", "2"] and "اعلان" in found[1]["snippet"]
+    bad = subprocess.run([sys.executable, "-m", "scrapy", "search", "x", "--limit", "0", "-s", f"SQLITE_PATH={db}"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and bad.stderr.strip() == "scrapy search: --limit must be a whole number above 0, not '0'"
