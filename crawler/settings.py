@@ -50,6 +50,7 @@ ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 100,
     "pipelines.related.RelatedPipeline": 200,
     "pipelines.validate.ValidatePipeline": 300,
+    "pipelines.dedup.DedupPipeline": 400,
     "pipelines.store.StorePipeline": 900,
 }
 
@@ -97,6 +98,13 @@ SQLITE_PATH = "data/articles.sqlite3"
 DATABASE_URL = None
 STORE_BATCH_SIZE = 200
 STORE_ENABLED = True
+STORE_FLUSH_SECONDS = 30  # also write a partial batch this often: a crash loses at most the open batch
+
+# Dedup across outlets: copies are linked (duplicate_of), never dropped
+DEDUP_ENABLED = True
+DEDUP_THRESHOLD = 0.4  # MinHash Jaccard estimate on folded 3-word shingles
+DEDUP_NUM_PERM = 128
+DEDUP_WINDOW_DAYS = 60
 # Items that could not be written (database down) wait here and are written on the next start.
 SPOOL_PATH = "data/spool.jsonl"
 
