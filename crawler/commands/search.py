@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from urllib.parse import unquote
 
 from scrapy.commands import ScrapyCommand
 
@@ -68,7 +69,8 @@ class Command(ScrapyCommand):
                 print(json.dumps(m, ensure_ascii=False))
             else:
                 print(f"{n}. {m['title'] or '(no title)'}  [{m['outlet'] or '-'} {(m['published_at'] or '')[:10]}]")
-                print(f"   {m['url'] or m['canonical_url']}")
+                # decoded for reading: an Arabic slug is unreadable percent-encoded
+                print(f"   {unquote(m['url'] or m['canonical_url'] or '')}")
                 print(f"   {snippet(m['body'], terms)}")
         if not matches and not opts.json:
             print(f"no article matches {phrase!r}")
