@@ -29,6 +29,7 @@ from tests.hostile_server import (
 
 ROOT = Path(__file__).resolve().parents[1]
 MB = 1024 * 1024
+PEAK_LIMIT = 500 * MB  # issue 7's memory target for a crawl
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 # ----- helpers ----------------------------------------------------------------------------------
@@ -213,7 +214,10 @@ def test_gzip_bombs(tmp_path):
     assert stats["news/article_failed/too_large"] == 1
     assert stats["news/sources_unreadable"] == 1
     assert "exceeded DOWNLOAD_MAXSIZE" in result.stderr
-    assert stats["test/peak_rss"] < 300 * MB, stats["test/peak_rss"]  # measured ~215 MB (idle crawl ~200)
+    # Bound: issue 7's 500 MB crawl target. Measured ~215 MB when this file runs alone and up to
+    # ~410 MB inside the full suite (unexplained); buffering the bomb or page whole would add
+    # several times its 50-64 MB.
+    assert stats["test/peak_rss"] < PEAK_LIMIT, stats["test/peak_rss"]
 
 
 def test_fifty_megabyte_page(tmp_path):
@@ -230,7 +234,7 @@ def test_fifty_megabyte_page(tmp_path):
     assert announced not in rows and unannounced not in rows
     assert stats["news/article_failed/too_large"] == 2, stats
     assert stats["downloader/response_bytes"] < 20 * MB  # at most the 16 MB of the unannounced one
-    assert stats["test/peak_rss"] < 300 * MB, stats["test/peak_rss"]
+    assert stats["test/peak_rss"] < PEAK_LIMIT, stats["test/peak_rss"]
     assert secs < 30
 
 
@@ -255,7 +259,7 @@ def test_sitemap_with_xxe_and_billion_laughs(tmp_path):
     assert "/story/2026/11/22/&l9;/1" in site.requests  # the entity stayed a literal, unexpanded
     assert stats["news/article_failed/http_404"] == 1
     assert stats["news/sources/urlset"] == 2
-    assert secs < 20 and stats["test/peak_rss"] < 300 * MB
+    assert secs < 20 and stats["test/peak_rss"] < PEAK_LIMIT
 
 
 def test_million_url_sitemap_is_refused_at_the_size_limit(tmp_path):
@@ -268,7 +272,7 @@ def test_million_url_sitemap_is_refused_at_the_size_limit(tmp_path):
     rows = assert_clean_run(result, stats, site, tmp_path)
     assert len(rows) == 3
     assert stats["news/sources_unreadable"] == 1
-    assert stats["test/peak_rss"] < 300 * MB
+    assert stats["test/peak_rss"] < PEAK_LIMIT
     assert secs < 30
 
 
@@ -301,7 +305,7 @@ def test_million_url_sitemap_with_limit_stays_bounded(tmp_path):
     assert len(stored(tmp_path)) == 5
     assert stats["news/over_limit"] == 10_000 and stats["news/sources_truncated"] == 1
     # measured ~275 MB; before iter_xml and the early stop: 67 s and over 1 GB
-    assert stats["test/peak_rss"] < 400 * MB, stats["test/peak_rss"]
+    assert stats["test/peak_rss"] < PEAK_LIMIT, stats["test/peak_rss"]
     assert secs < 30
 
 
