@@ -8,6 +8,7 @@ the web added (mojibake, invisible controls, Persian keyboard letters, kashida, 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pyarabic import araby
 
@@ -136,6 +137,16 @@ def fold(text: str | None) -> str:
     """Search/dedup key: normalized, no diacritics or tatweel, alef forms -> ا, ى -> ي, ة -> ه.
 
     Hamza on waw/yeh (ؤ ئ) is kept: folding it merges unrelated words (رئيس/رييس)."""
+    if not text:
+        return ""
+    return _fold_cached(text)
+
+
+# One item's body is folded by clean (content hash), dedup (shingles, twice) and the store (version
+# hash, search index): ~0.4 ms each time. fold is pure and the same str object flows through the
+# pipelines (its hash is computed once), so a small cache makes the later calls free.
+@lru_cache(maxsize=256)
+def _fold_cached(text: str) -> str:
     text = normalize(text)
     if not text:
         return ""
