@@ -22,13 +22,40 @@ def load_manifest(outlet: str) -> tuple[Path, dict]:
     return folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that keeps the test output clean."""
+
+    def log_message(self, *args):
+        pass
+
+
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 (a free port), used as a context manager: subclasses
+    build their handler and call ``_bind(Handler)``; ``base`` is the server's address."""
+
+    def _bind(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
 def _key(url: str) -> str:
     parts = urlsplit(url)
     path = quote(unquote(parts.path), safe="/-_.~%!$&'()*+,;=:@")
     return path + (("?" + unquote(parts.query)) if parts.query else "")
 
 
-class FixtureSite:
+class FixtureSite(LoopbackServer):
     """Serves one or more fixture folders; use as a context manager. Counts requests by path."""
 
     def __init__(self, *outlets: str):
@@ -44,7 +71,7 @@ class FixtureSite:
                                                  int(page.get("status", 200)))
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):  # noqa: N802 - http.server's naming
                 site.requests.append(self.path)
                 found = site.pages.get(_key(self.path))
@@ -65,21 +92,9 @@ class FixtureSite:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args):
-                pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._bind(Handler)
 
     def url(self, real_url: str) -> str:
         return self.base + _key(real_url)
 
-    def __enter__(self) -> FixtureSite:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)

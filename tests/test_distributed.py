@@ -23,7 +23,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -32,6 +31,7 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawler.addons.distributed import DistributedAddon, RedisScheduler, SharedCrawl, _redacted
+from tests.sites import LoopbackServer, QuietHandler
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = 500
@@ -121,7 +121,7 @@ def article_html(n: int, base: str) -> str:
             f'<body><article><h1>{title}</h1><div class="article-body">{body}</div></article></body></html>')
 
 
-class GeneratedSite:
+class GeneratedSite(LoopbackServer):
     """Sitemap index -> SITEMAPS sitemaps -> ARTICLES articles, generated on request; counts hits."""
 
     def __init__(self, article_delay: float = 0.02) -> None:
@@ -129,7 +129,7 @@ class GeneratedSite:
         self.lock = threading.Lock()
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):  # noqa: N802 - http.server's naming
                 path = self.path
                 with site.lock:
@@ -149,13 +149,8 @@ class GeneratedSite:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def log_message(self, *args):
-                pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._bind(Handler)
 
     def page(self, path: str) -> tuple[str | None, str]:
         xml = "application/xml; charset=utf-8"
@@ -176,14 +171,6 @@ class GeneratedSite:
             return article_html(int(m[1]), self.base), "text/html; charset=utf-8"
         return None, ""
 
-    def __enter__(self) -> GeneratedSite:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
 
 def _free_port() -> int:

@@ -14,10 +14,8 @@ import re
 import sqlite3
 import subprocess
 import sys
-import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -27,6 +25,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.middlewares.incremental import IncrementalMiddleware, stored_fetch_times
 from crawler.storage import ArticleStore
+from tests.sites import LoopbackServer, QuietHandler
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTLET = "lbci"  # the generated site below is laid out like LBCI
@@ -68,7 +67,7 @@ _SENTENCES = (
 _AUTHORS = ("سلمى حداد", "كريم نصر", "ريم خوري")
 
 
-class LocalSite:
+class LocalSite(LoopbackServer):
     """A small outlet of ``n`` articles on 127.0.0.1, laid out like LBCI (news sitemap, RSS feed,
     section page, articles with NewsArticle JSON-LD), so the ``lbci`` spider crawls it with
     ``-a sources=``. Every linked article exists, so a full crawl stores all ``n``.
@@ -92,7 +91,7 @@ class LocalSite:
         self.revision = 0  # bump to change every discovery document's bytes (and so its ETag)
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):  # noqa: N802 - http.server's naming
                 site.requests.append(self.path)
                 found = site.page(self.path)
@@ -123,12 +122,8 @@ class LocalSite:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args):
-                pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._bind(Handler)
 
     def article_path(self, i: int) -> str:
         return f"/news/lebanon/{910000 + i}/%D8%AD%D8%AF%D9%8A%D9%82%D8%A9-{i}/ar"
@@ -176,14 +171,6 @@ class LocalSite:
                 f'<script type="application/ld+json">{ld}</script></head><body>'
                 f'<h1>{title}</h1><div class="LongDesc">{body}</div></body></html>')
 
-    def __enter__(self) -> LocalSite:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
 
 def crawl(site: LocalSite, tmp: Path, *args: str) -> subprocess.CompletedProcess:

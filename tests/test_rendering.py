@@ -23,7 +23,6 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -34,6 +33,7 @@ from scrapy.utils.test import get_crawler
 from crawler.addons.rendering import PLAYWRIGHT_HANDLER, RenderingAddon, RenderingError, choose_engine
 from crawler.rendering import RenderMiddleware, find_chromium, skip_heavy_resources, wants_render
 from tests.service_spiders import ScriptedSiteSpider, StaticSiteSpider
+from tests.sites import LoopbackServer, QuietHandler
 
 ROOT = Path(__file__).resolve().parents[1]
 ADDONS = json.dumps({"crawler.addons.rendering.RenderingAddon": 200})
@@ -102,7 +102,7 @@ def sitemap(base: str, numbers: tuple[int, ...]) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
 
 
-class TwoOutletSite:
+class TwoOutletSite(LoopbackServer):
     """Serves both outlets; ``hits`` counts requests per path (without the query)."""
 
     def __init__(self) -> None:
@@ -110,7 +110,7 @@ class TwoOutletSite:
         self.lock = threading.Lock()
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):  # noqa: N802 - http.server's naming
                 path = self.path.split("?")[0]
                 with site.lock:
@@ -123,13 +123,8 @@ class TwoOutletSite:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def log_message(self, *args):
-                pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._bind(Handler)
 
     def page(self, path: str) -> tuple[str | None, str]:
         html, xml, js = "text/html; charset=utf-8", "application/xml; charset=utf-8", "application/javascript; charset=utf-8"
@@ -148,14 +143,6 @@ class TwoOutletSite:
             return static_page(int(m[1])), html
         return None, "text/plain"
 
-    def __enter__(self) -> TwoOutletSite:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
 
 def crawl(spider: str, site: TwoOutletSite, tmp: Path, *args: str) -> tuple[subprocess.CompletedProcess, list[dict]]:
