@@ -17,8 +17,9 @@ from parsel import Selector
 
 from crawler.extract import fallback, structure
 from crawler.extract.dates import date_from_url, parse_machine_date
+from crawler.extract.query import elements, first, is_xpath, query
 from crawler.extract.structured import PageMeta, ld_list, ld_text, ld_url
-from crawler.extract.text import iter_elements, local_tag, paragraphs, squash, text_of
+from crawler.extract.text import local_tag, paragraphs, squash, text_of
 from crawler.items import FIELD_KINDS, SCHEMA_VERSION, Article
 from crawler.loaders import ArticleLoader
 
@@ -143,9 +144,9 @@ def _choose_title(page: Page, outlet_name: str | None) -> str | None:
     ld = page.meta.article_ld
     meta_titles = [ld_text(ld.get("headline")), ld_text(ld.get("name")),
                    page.meta.first_meta("og:title"), page.meta.first_meta("twitter:title"),
-                   page.sel.xpath("//title/text()").get()]
+                   first(page.sel.root, "//title/text()")]
     meta_titles = [_strip_site_suffix(squash(t), sites) for t in meta_titles if t and squash(t)]
-    h1s = [text_of(h.root) for h in page.sel.xpath("//h1")]
+    h1s = [text_of(h) for h in query(page.sel.root, "//h1")]
     h1s = [h for h in h1s if len(h) >= 8]
     # The visible headline wins when it agrees with the metadata: outlets give SEO variants to
     # og:title and JSON-LD (BBC), but the h1 is what readers see.
@@ -189,32 +190,33 @@ def _split_keywords(values) -> list[str]:
 
 
 def select(sel, expr: str):
-    """An outlet selector: XPath when it starts with "/" or "(", CSS otherwise."""
-    return sel.xpath(expr) if expr.lstrip().startswith(("/", "(", "./")) else sel.css(expr)
+    """An outlet selector on a parsel Selector (for outlet hooks): XPath when it starts with "/",
+    "(" or "./", CSS otherwise. The chain itself runs compiled queries on the tree (query.py)."""
+    return sel.xpath(expr) if is_xpath(expr) else sel.css(expr)
 
 
-def _texts(selection) -> list[str]:
+def _texts(results) -> list[str]:
     """Visible text of each selected element, or the selected attribute / text values."""
     out = []
-    for x in selection:
-        value = text_of(x.root) if isinstance(x.root, etree._Element) else squash(str(x.get()))
+    for x in results:
+        value = text_of(x) if isinstance(x, etree._Element) else squash(str(x))
         if value:
             out.append(value)
     return out
 
 
 def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors, exclude: set[str]) -> None:
-    sel = page.sel
+    root = page.sel.root
     if s.title:
-        loader.add_value("title", _texts(select(sel, s.title)))
+        loader.add_value("title", _texts(query(root, s.title)))
     if s.subtitle:
-        loader.add_value("subtitle", _texts(select(sel, s.subtitle)))
+        loader.add_value("subtitle", _texts(query(root, s.subtitle)))
     if s.body:
-        containers = iter_elements(select(sel, s.body))
+        containers = elements(query(root, s.body))
         drop: set = set()
         for d in s.body_drop:
             for c in containers:
-                drop.update(iter_elements(select(Selector(root=c), d)))
+                drop.update(elements(query(c, d)))
         # Embedded posts and "اقرأ أيضاً" lines are structure, not body text.
         # When the selector picks the paragraphs themselves, embeds and read-also lines sit beside
         # them: look for those in the paragraphs' parents.
@@ -231,33 +233,33 @@ def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors, exclud
         loader.add_if_missing("body", paragraphs(containers, drop=frozenset(drop)))
     if s.authors:
         names: list[str] = []
-        for text in _texts(select(sel, s.authors)):
+        for text in _texts(query(root, s.authors)):
             names.extend(n for n in clean_author_names(text) if not _is_masthead(n, exclude))
         loader.add_if_missing("authors", names)
     if s.published:
-        loader.add_value("published_raw", _texts(select(sel, s.published))[:1])
+        loader.add_value("published_raw", _texts(query(root, s.published))[:1])
     if s.modified:
-        loader.add_value("modified_raw", _texts(select(sel, s.modified))[:1])
+        loader.add_value("modified_raw", _texts(query(root, s.modified))[:1])
     if s.section:
-        loader.add_value("section", _texts(select(sel, s.section)))
+        loader.add_value("section", _texts(query(root, s.section)))
     if s.source:
-        loader.add_value("source", _texts(select(sel, s.source)))
+        loader.add_value("source", _texts(query(root, s.source)))
     if s.tags:
-        loader.add_if_missing("tags", _texts(select(sel, s.tags)))
+        loader.add_if_missing("tags", _texts(query(root, s.tags)))
     related = []
     if s.related:
-        for a in select(sel, s.related):
-            url = page.absolute(a.attrib.get("href"))
-            title = text_of(a.root) or squash(a.attrib.get("title") or "")
+        for a in elements(query(root, s.related)):
+            url = page.absolute(a.get("href"))
+            title = text_of(a) or squash(a.get("title") or "")
             if url and title:
                 related.append({"title": title, "url": url, "text": None})
     loader.add_if_missing("related", related + page.inbody_related)
     if s.images:
         images = []
-        for img in select(sel, s.images):
-            url = page.absolute(img.attrib.get("data-src") or img.attrib.get("src"))
+        for img in elements(query(root, s.images)):
+            url = page.absolute(img.get("data-src") or img.get("src"))
             if url and not url.startswith("data:"):
-                caption = squash(img.attrib.get("alt") or "") or None
+                caption = squash(img.get("alt") or "") or None
                 images.append({"url": url, "caption": caption})
         loader.add_if_missing("images", images)
 
@@ -272,7 +274,7 @@ def _add_structured_fields(loader: ArticleLoader, page: Page, outlet_name: str |
                                                        "datepublished", "pubdate", "publishdate",
                                                        "date", "dc.date.issued", "dcterms.created"),
                                        *meta.microdata("datePublished")[:1],
-                                       page.sel.xpath("//time/@datetime").get()])
+                                       first(page.sel.root, "//time/@datetime")])
     loader.add_value("modified_raw", [ld_text(ld.get("dateModified")),
                                       meta.first_meta("article:modified_time", "og:updated_time",
                                                       "datemodified", "dcterms.modified"),
@@ -315,7 +317,7 @@ def _add_structured_fields(loader: ArticleLoader, page: Page, outlet_name: str |
 def _article_roots(page: Page) -> list:
     """Where a page without outlet selectors keeps its article: <article>, else <main>, else all."""
     for xpath in ("//article", "//main", "/*"):
-        found = iter_elements(page.sel.xpath(xpath))
+        found = elements(query(page.sel.root, xpath))
         if found:
             return found
     return []
@@ -420,7 +422,7 @@ def extract_article(
         hook(page, loader)
     _add_structured_fields(loader, page, outlet_name, aliases)
     if selectors and selectors.published_fallback:
-        loader.add_value("published_raw", _texts(select(selector, selectors.published_fallback))[:1])
+        loader.add_value("published_raw", _texts(query(selector.root, selectors.published_fallback))[:1])
     if not loader.has("body"):
         _add_generic_body(loader, page, _masthead_names(page, outlet_name, aliases))
     loader.add_value("url", url)

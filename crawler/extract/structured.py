@@ -11,8 +11,11 @@ import re
 from functools import cached_property
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
 from w3lib.html import replace_entities
+
+from crawler.extract.query import first, query
 
 ARTICLE_TYPES = frozenset({
     "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle",
@@ -105,7 +108,7 @@ class PageMeta:
     @cached_property
     def json_ld(self) -> list[dict]:
         objs: list[dict] = []
-        for raw in self.sel.xpath('//script[@type="application/ld+json"]/text()').getall():
+        for raw in query(self.sel.root, '//script[@type="application/ld+json"]/text()'):
             objs.extend(parse_json_ld(raw))
         return objs
 
@@ -138,12 +141,12 @@ class PageMeta:
     def meta(self) -> dict[str, list[str]]:
         """Meta tags by lower-cased property / name / itemprop, in page order, entity-decoded."""
         out: dict[str, list[str]] = {}
-        for m in self.sel.xpath("//meta[@content]"):
-            content = m.attrib.get("content", "").strip()
+        for m in query(self.sel.root, "//meta[@content]"):
+            content = m.get("content", "").strip()
             if not content:
                 continue
             for attr in ("property", "name", "itemprop"):
-                key = m.attrib.get(attr)
+                key = m.get(attr)
                 if key:
                     out.setdefault(key.strip().lower(), []).append(content)
         return out
@@ -160,11 +163,11 @@ class PageMeta:
 
     @cached_property
     def canonical(self) -> str | None:
-        return self.sel.xpath('//link[@rel="canonical"]/@href').get()
+        return first(self.sel.root, '//link[@rel="canonical"]/@href')
 
     @cached_property
     def html_lang(self) -> str | None:
-        lang = self.sel.xpath("/html/@lang | /html/@xml:lang", namespaces={"xml": "http://www.w3.org/XML/1998/namespace"}).get()
+        lang = first(self.sel.root, "/html/@lang | /html/@*[local-name()='lang']")
         if not lang:
             lang = self.first_meta("og:locale", "language", "content-language")
         return lang.split("-")[0].split("_")[0].lower() if lang else None
@@ -172,10 +175,12 @@ class PageMeta:
     def microdata(self, prop: str) -> list[str]:
         """itemprop values: content / datetime attributes or text."""
         out = []
-        for el in self.sel.xpath(f'//*[@itemprop="{prop}"]'):
-            val = el.attrib.get("content") or el.attrib.get("datetime")
-            if val is None and el.root.tag not in ("meta",):
-                val = " ".join(el.xpath(".//text()").getall())
+        for el in query(self.sel.root, f'//*[@itemprop="{prop}"]'):
+            if not isinstance(el, etree._Element):
+                continue
+            val = el.get("content") or el.get("datetime")
+            if val is None and el.tag != "meta":
+                val = " ".join(query(el, ".//text()"))
             if val and val.strip():
                 out.append(" ".join(val.split()))
         return out
