@@ -12,6 +12,8 @@ import base64
 import re
 import weakref
 from dataclasses import dataclass
+from functools import lru_cache
+from hashlib import sha1 as _sha1
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,12 +32,15 @@ SCHEME = "affine32"  # datasketch's hashing scheme, pinned for the same reason (
 _WORD = re.compile(r"\w+")
 
 
-def shingles(text: str | None, size: int = DEFAULT_SHINGLE) -> set[str]:
-    """Word n-grams of the folded text (folding makes hamza/alef/ya variants one token)."""
-    words = _WORD.findall(fold(text or ""))
+def _shingle_set(words: list[str], size: int) -> set[str]:
     if len(words) <= size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+
+
+def shingles(text: str | None, size: int = DEFAULT_SHINGLE) -> set[str]:
+    """Word n-grams of the folded text (folding makes hamza/alef/ya variants one token)."""
+    return _shingle_set(_WORD.findall(fold(text or "")), size)
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -45,13 +50,33 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+@lru_cache(maxsize=8)
+def _template(num_perm: int) -> MinHash:
+    # Drawing the permutations costs ~0.1 ms per signature; they depend only on (SEED, num_perm).
+    return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME)
+
+
+def shingle_hash(shingle: bytes) -> int:
+    """datasketch's default hash (sha1_hash32: the first 4 bytes of SHA-1, little-endian)."""
+    return int.from_bytes(_sha1(shingle).digest()[:4], "little")
+
+
 def minhash(text: str | None, num_perm: int = DEFAULT_NUM_PERM, size: int = DEFAULT_SHINGLE,
             min_words: int = DEFAULT_MIN_WORDS) -> LeanMinHash | None:
-    """The body's MinHash signature, or None when it is too short to compare."""
-    if len(_WORD.findall(fold(text or ""))) < min_words:
+    """The body's MinHash signature, or None when it is too short to compare.
+
+    Equal to ``MinHash(num_perm, seed=SEED, scheme=SCHEME).update_batch(...)`` with datasketch's
+    default hash (tests/test_dedup.py checks it), so stored signatures stay comparable; the text
+    is folded and split once, and the shingles are hashed in one comprehension handed to
+    datasketch as integers: ~2x cheaper than the per-shingle hash function calls.
+    """
+    words = _WORD.findall(fold(text or ""))
+    if len(words) < min_words:
         return None
-    sig = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME)
-    sig.update_batch([s.encode("utf-8") for s in shingles(text, size)])
+    sig = _template(num_perm).copy()
+    sig.hashfunc = int  # the values below are hashed already
+    sig.update_batch([int.from_bytes(_sha1(s.encode("utf-8")).digest()[:4], "little")
+                      for s in _shingle_set(words, size)])
     return LeanMinHash(sig)
 
 

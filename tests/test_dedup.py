@@ -160,6 +160,19 @@ def test_short_bodies_get_no_signature() -> None:
     assert minhash(STORIES["metro_line"]) is not None
 
 
+def test_signature_is_datasketchs_own() -> None:
+    """minhash() hashes shingles itself (faster); signatures stored by earlier runs, made with
+    datasketch's defaults, must still compare, so the values must be exactly datasketch's."""
+    from datasketch import LeanMinHash, MinHash
+
+    from crawler.dedup import SCHEME, SEED
+
+    for text in (STORIES["metro_line"], STORIES["metro_line"] + " " + STORIES["metro_line"]):
+        reference = MinHash(num_perm=64, seed=SEED, scheme=SCHEME)  # default hashfunc: sha1_hash32
+        reference.update_batch([s.encode("utf-8") for s in shingles(text)])
+        assert list(minhash(text, num_perm=64).hashvalues) == list(LeanMinHash(reference).hashvalues)
+
+
 def test_precision_and_recall_on_the_pair_set() -> None:
     assert len(PAIRS) >= 20 and sum(d for _, _, d in PAIRS) >= 10 and sum(not d for _, _, d in PAIRS) >= 10
     tp = fp = fn = tn = 0
