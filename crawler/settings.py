@@ -117,3 +117,8 @@ VALIDATE_REQUIRED_FIELDS = ["url", "title", "body"]
 VALIDATE_MIN_BODY_CHARS = 80
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Page workers (crawler/workers.py): parsing, extraction and the text pipelines in a process pool,
+# one process per CPU, started after PAGE_WORKERS_AFTER article pages. 0 = all in one process.
+PAGE_WORKERS = "auto"
+PAGE_WORKERS_AFTER = 50

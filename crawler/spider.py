@@ -32,6 +32,7 @@ from crawler.extract.article import Page, Selectors, extract_article
 from crawler.extract.dates import date_from_url, parse_machine_date, to_datetime
 from crawler.items import Article
 from crawler.loaders import ArticleLoader
+from crawler.workers import PageWorkers
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider._init_args = (args, kwargs)  # page workers build their own copy of the spider from these
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         return spider
 
@@ -169,7 +171,10 @@ class NewsSpider(scrapy.Spider):
         return any(p.search(target) for p in self._allow) if self._allow else True
 
     def _stat(self, key: str, n: int = 1) -> None:
-        if getattr(self, "crawler", None):
+        counts = self.__dict__.get("_worker_counts")
+        if counts is not None:  # in a page worker: counted there, added to the crawl's stats after
+            counts[key] += n
+        elif getattr(self, "crawler", None):
             self.crawler.stats.inc_value(key, n)
 
     def parse_source(self, response: Response):
@@ -271,18 +276,30 @@ class NewsSpider(scrapy.Spider):
 
     # ----- extraction --------------------------------------------------------------------------
 
-    def parse_article(self, response: Response):
+    async def parse_article(self, response: Response):
         if not isinstance(response, TextResponse):
             self._stat("news/not_html")
             self.logger.info("not an HTML page, skipped: %s", response.url)
-            yield from self._release()
+            for request in self._release():
+                yield request
             return
-        item = self.extract(response)
-        if not self._in_window(item.get("published_at")):
-            self._stat("news/outside_window")
-            yield from self._release()
+        if getattr(self, "crawler", None):
+            item = await PageWorkers.of(self.crawler).page_item(self, response)
+        else:
+            item = self.page_item(response)
+        if item is None or not self._in_window(item.get("published_at")):
+            if item is not None:
+                self._stat("news/outside_window")
+            for request in self._release():
+                yield request
             return
         yield item
+
+    def page_item(self, response: TextResponse) -> Article | None:
+        """The article on an article page, or None when the page turns out not to be one. A function
+        of the page and the spider's configuration only: it may run in a page worker
+        (crawler/workers.py), where ``_stat`` counts are carried back to the crawl's stats."""
+        return self.extract(response)
 
     def layout_for(self, response: TextResponse) -> tuple[Selectors, object]:
         """(selectors, hook) of the layout the page was published in: the earliest earlier layout

@@ -7,11 +7,13 @@ Titles keep their media words ("... GPS.. صور"): the outlet's headline is wha
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from typing import Any
 
 from itemadapter import ItemAdapter
 
 from crawler.arabic import NormalizeStats, fold, normalize_with_stats
+from crawler.workers import done_in_worker
 
 TEXT_FIELDS = ("title", "subtitle", "body", "source", "dateline", "section", "published_raw", "modified_raw")
 LIST_TEXT_FIELDS = ("authors", "tags")
@@ -36,7 +38,44 @@ def _settable(adapter: ItemAdapter, name: str) -> bool:
     return isinstance(adapter.item, dict) or name in adapter.field_names()
 
 
+def clean_item(item: Any, counts: Counter, settings: Any = None) -> None:
+    """Normalise every text field of ``item`` in place; stat increments go to ``counts``. The
+    pipeline's worker stage (crawler/workers.py): a function of the item alone."""
+    adapter = ItemAdapter(item)
+    stats = NormalizeStats()
+
+    def clean(value: Any) -> Any:
+        return normalize_with_stats(value, stats) if isinstance(value, str) else value
+
+    for name in TEXT_FIELDS:
+        value = adapter.get(name)
+        if isinstance(value, str):
+            adapter[name] = clean(value) or None
+    for name in LIST_TEXT_FIELDS:
+        values = adapter.get(name)
+        if isinstance(values, list):
+            adapter[name] = dedup_by_fold([clean(v) for v in values if isinstance(v, str)])
+    for name, keys in NESTED_TEXT.items():
+        entries = adapter.get(name)
+        if isinstance(entries, list):
+            for entry in entries:
+                if isinstance(entry, dict):
+                    for key in keys:
+                        if isinstance(entry.get(key), str):
+                            entry[key] = clean(entry[key]) or None
+    body = adapter.get("body") or ""
+    if _settable(adapter, "word_count"):
+        adapter["word_count"] = len(body.split())
+    if _settable(adapter, "content_hash"):
+        adapter["content_hash"] = hashlib.sha1(fold(body).encode("utf-8")).hexdigest() if body else None
+    counts["clean/items"] += 1
+    if stats.mojibake_runs:
+        counts["clean/mojibake_repaired"] += stats.mojibake_runs
+
+
 class CleanPipeline:
+    worker_stage = staticmethod(clean_item)
+
     def __init__(self, stats: Any = None) -> None:
         self.stats = stats
 
@@ -45,36 +84,11 @@ class CleanPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        adapter = ItemAdapter(item)
-        stats = NormalizeStats()
-
-        def clean(value: Any) -> Any:
-            return normalize_with_stats(value, stats) if isinstance(value, str) else value
-
-        for name in TEXT_FIELDS:
-            value = adapter.get(name)
-            if isinstance(value, str):
-                adapter[name] = clean(value) or None
-        for name in LIST_TEXT_FIELDS:
-            values = adapter.get(name)
-            if isinstance(values, list):
-                adapter[name] = dedup_by_fold([clean(v) for v in values if isinstance(v, str)])
-        for name, keys in NESTED_TEXT.items():
-            entries = adapter.get(name)
-            if isinstance(entries, list):
-                for entry in entries:
-                    if isinstance(entry, dict):
-                        for key in keys:
-                            if isinstance(entry.get(key), str):
-                                entry[key] = clean(entry[key]) or None
-        body = adapter.get("body") or ""
-        if _settable(adapter, "word_count"):
-            adapter["word_count"] = len(body.split())
-        if _settable(adapter, "content_hash"):
-            adapter["content_hash"] = hashlib.sha1(fold(body).encode("utf-8")).hexdigest() if body else None
-        crawler_stats = self.stats
-        if crawler_stats is not None:
-            crawler_stats.inc_value("clean/items")
-            if stats.mojibake_runs:
-                crawler_stats.inc_value("clean/mojibake_repaired", stats.mojibake_runs)
+        if done_in_worker(item, self):
+            return item
+        counts: Counter = Counter()
+        clean_item(item, counts)
+        if self.stats is not None:
+            for key, n in counts.items():
+                self.stats.inc_value(key, n)
         return item

@@ -21,6 +21,7 @@ DEDUP_WINDOW_DAYS (60; 0 loads every stored signature), plus the store's DATABAS
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,17 +37,34 @@ from crawler.dedup import (
     NearDuplicateIndex,
     decisions_for,
     minhash,
+    signature_bytes,
     signature_from_bytes,
     signature_text,
     site_of,
 )
 from crawler.storage import ArticleStore, StoreError
+from crawler.workers import done_in_worker
 
 module_logger = logging.getLogger(__name__)
 
 
+SIGNATURE_ATTR = "_dedup_signature"  # (num_perm, signature bytes or None), set by the worker stage
+
+
+def body_signature(item: Any, counts: Counter, settings: Any = None) -> None:
+    """The body's MinHash signature, made in a page worker (crawler/workers.py): hashing ~700
+    shingles is the costly part of this step and needs nothing but the item."""
+    if settings is not None and not settings.getbool("DEDUP_ENABLED", True):
+        return
+    num_perm = settings.getint("DEDUP_NUM_PERM", DEFAULT_NUM_PERM) if settings is not None else DEFAULT_NUM_PERM
+    sig = minhash(ItemAdapter(item).get("body"), num_perm=num_perm)
+    setattr(item, SIGNATURE_ATTR, (num_perm, signature_bytes(sig) if sig is not None else None))
+
+
 class DedupPipeline:
     """Decide, per item, whether it copies an earlier original; hand the decision to the store."""
+
+    worker_stage = staticmethod(body_signature)
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
@@ -101,7 +119,12 @@ class DedupPipeline:
         key = canonical or url
         if not key:
             return item  # the store step counts unkeyed items
-        decision = self.decide(key, url, canonical, adapter.get("content_hash"), adapter.get("body"))
+        made = getattr(item, SIGNATURE_ATTR, None) if done_in_worker(item, self) else None
+        if made is not None and made[0] == self.num_perm:
+            sig = signature_from_bytes(made[1]) if made[1] is not None else None
+        else:
+            sig = minhash(adapter.get("body"), num_perm=self.num_perm)
+        decision = self.decide(key, url, canonical, adapter.get("content_hash"), adapter.get("body"), sig)
         self.decisions[key] = decision
         if decision.duplicate_of:
             self.stats.inc_value(f"dedup/duplicates/{decision.kind}")
@@ -113,9 +136,11 @@ class DedupPipeline:
         return item
 
     def decide(self, key: str, url: str | None, canonical: str | None, content_hash: str | None,
-               body: str | None) -> DedupDecision:
-        """The decision for one article (and the index updated when it is an original)."""
-        sig = minhash(body, num_perm=self.num_perm)
+               body: str | None, sig: Any = False) -> DedupDecision:
+        """The decision for one article (and the index updated when it is an original); ``sig`` is
+        the body's signature when it was made already (None: too short to have one)."""
+        if sig is False:
+            sig = minhash(body, num_perm=self.num_perm)
         decision = DedupDecision(store_key=key)
         if sig is not None:
             decision.minhash, decision.num_perm = signature_text(sig), self.num_perm

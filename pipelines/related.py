@@ -9,12 +9,14 @@ posts, captions, share/follow widgets.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
 from itemadapter import ItemAdapter
 
 from crawler.arabic import fold, segment
+from crawler.workers import done_in_worker
 
 # If segmenting a long body would leave less than this share of its words, something unusual is
 # going on (a page made of quotes or lists): keep the body and only take the metadata.
@@ -42,7 +44,71 @@ def _reference(value: Any) -> datetime | None:
     return None
 
 
+def split_related(item: Any, counts: Counter, settings: Any = None) -> None:
+    """Move related lists, embeds and attribution lines out of ``item``'s body, in place; stat
+    increments go to ``counts``. The pipeline's worker stage (crawler/workers.py)."""
+    adapter = ItemAdapter(item)
+    body = adapter.get("body")
+    if not isinstance(body, str) or not body.strip():
+        return
+    seg = segment(body, _reference(adapter.get("fetched_at")), detect_title=False, cut_lead=False,
+                  join_wraps=False, tidy=False)
+
+    def inc(name: str, n: int = 1) -> None:
+        if n:
+            counts[f"related/{name}"] += n
+
+    new_body = seg["body"]
+    if new_body != body:
+        words = len(body.split())
+        if words < GUARD_MIN_WORDS or len(new_body.split()) >= MIN_KEPT_SHARE * words:
+            adapter["body"] = new_body or None
+            inc("body_trimmed")
+        else:
+            inc("body_kept_by_guard")
+    related = list(adapter.get("related") or [])
+    seen = set().union(*(_key(r) for r in related if isinstance(r, dict))) if related else set()
+    added = 0
+    for r in seg["related"]:
+        keys = _key(r)
+        if keys & seen:
+            continue
+        related.append({"title": r["title"], "url": r.get("url"), "text": r.get("text")})
+        seen |= keys
+        added += 1
+    if added or adapter.get("related") is not None:
+        adapter["related"] = related
+    inc("related_added", added)
+    embeds = list(adapter.get("embeds") or [])
+    have = {(e.get("handle"), e.get("url"), fold(e.get("text") or "")) for e in embeds if isinstance(e, dict)}
+    new = 0
+    for e in seg["embeds"]:
+        sig = (e.get("handle"), e.get("url"), fold(e.get("text") or ""))
+        if sig in have:
+            continue
+        embeds.append({k: e.get(k) for k in ("platform", "url", "author", "handle", "published_at", "text", "media")})
+        have.add(sig)
+        new += 1
+    if new or adapter.get("embeds") is not None:
+        adapter["embeds"] = embeds
+    inc("embeds_added", new)
+    # structure first: text-derived values only fill what the page did not give
+    masthead = fold(adapter.get("outlet_name") or "")
+    for name in ("source", "dateline", "section"):
+        if name == "source" and masthead and seg.get(name) and fold(seg[name]) == masthead:
+            continue  # the outlet signing its own lead line ("شفق نيوز/ بغداد") is not a source
+        if not adapter.get(name) and seg.get(name):
+            adapter[name] = seg[name]
+            inc(f"{name}_filled")
+    for name in ("authors", "tags"):
+        if not adapter.get(name) and seg.get(name):
+            adapter[name] = list(seg[name])
+            inc(f"{name}_filled")
+
+
 class RelatedPipeline:
+    worker_stage = staticmethod(split_related)
+
     def __init__(self, stats: Any = None) -> None:
         self.stats = stats
 
@@ -51,62 +117,11 @@ class RelatedPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        adapter = ItemAdapter(item)
-        body = adapter.get("body")
-        if not isinstance(body, str) or not body.strip():
+        if done_in_worker(item, self):
             return item
-        seg = segment(body, _reference(adapter.get("fetched_at")), detect_title=False, cut_lead=False,
-                      join_wraps=False, tidy=False)
-        stats = self.stats
-
-        def inc(name: str, n: int = 1) -> None:
-            if stats is not None and n:
-                stats.inc_value(f"related/{name}", n)
-
-        new_body = seg["body"]
-        if new_body != body:
-            words = len(body.split())
-            if words < GUARD_MIN_WORDS or len(new_body.split()) >= MIN_KEPT_SHARE * words:
-                adapter["body"] = new_body or None
-                inc("body_trimmed")
-            else:
-                inc("body_kept_by_guard")
-        related = list(adapter.get("related") or [])
-        seen = set().union(*(_key(r) for r in related if isinstance(r, dict))) if related else set()
-        added = 0
-        for r in seg["related"]:
-            keys = _key(r)
-            if keys & seen:
-                continue
-            related.append({"title": r["title"], "url": r.get("url"), "text": r.get("text")})
-            seen |= keys
-            added += 1
-        if added or adapter.get("related") is not None:
-            adapter["related"] = related
-        inc("related_added", added)
-        embeds = list(adapter.get("embeds") or [])
-        have = {(e.get("handle"), e.get("url"), fold(e.get("text") or "")) for e in embeds if isinstance(e, dict)}
-        new = 0
-        for e in seg["embeds"]:
-            sig = (e.get("handle"), e.get("url"), fold(e.get("text") or ""))
-            if sig in have:
-                continue
-            embeds.append({k: e.get(k) for k in ("platform", "url", "author", "handle", "published_at", "text", "media")})
-            have.add(sig)
-            new += 1
-        if new or adapter.get("embeds") is not None:
-            adapter["embeds"] = embeds
-        inc("embeds_added", new)
-        # structure first: text-derived values only fill what the page did not give
-        masthead = fold(adapter.get("outlet_name") or "")
-        for name in ("source", "dateline", "section"):
-            if name == "source" and masthead and seg.get(name) and fold(seg[name]) == masthead:
-                continue  # the outlet signing its own lead line ("شفق نيوز/ بغداد") is not a source
-            if not adapter.get(name) and seg.get(name):
-                adapter[name] = seg[name]
-                inc(f"{name}_filled")
-        for name in ("authors", "tags"):
-            if not adapter.get(name) and seg.get(name):
-                adapter[name] = list(seg[name])
-                inc(f"{name}_filled")
+        counts: Counter = Counter()
+        split_related(item, counts)
+        if self.stats is not None:
+            for key, n in counts.items():
+                self.stats.inc_value(key, n)
         return item

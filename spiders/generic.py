@@ -91,16 +91,10 @@ class GenericSpider(NewsSpider):
                                          priority=25, meta={"section_pages_left": 0})
         yield from self.parse_source(response)
 
-    def parse_article(self, response):
-        if not isinstance(response, TextResponse):
-            self._stat("news/not_html")
-            return
+    def page_item(self, response):
         is_article, reason = article_verdict(response.selector)
         self._stat(f"generic/{'article' if is_article else 'not_article'}/{reason}")
-        if not is_article:
-            yield from self._release()
-            return
-        yield from super().parse_article(response)
+        return self.extract(response) if is_article else None
 
     def extract(self, response):
         item = super().extract(response)

@@ -391,9 +391,16 @@ def _article_response(published: str, discovery: dict | None = None) -> HtmlResp
                         request=Request(url, meta={"discovery": discovery or {}}))
 
 
+def run_parse_article(spider: NewsSpider, response: Response) -> list:
+    """Everything the (asynchronous) article callback yields."""
+    async def drain() -> list:
+        return [x async for x in spider.parse_article(response)]
+    return asyncio.run(drain())
+
+
 def test_parse_article_yields_item_with_discovery_keywords():
     spider = make_spider()
-    items = list(spider.parse_article(_article_response("2026-11-21T09:00:00", {"keywords": ["ثقافة"]})))
+    items = run_parse_article(spider, _article_response("2026-11-21T09:00:00", {"keywords": ["ثقافة"]}))
     assert len(items) == 1
     item = items[0]
     assert item["title"] == "افتتاح مكتبة عامة جديدة في وسط المدينة"
@@ -406,14 +413,14 @@ def test_parse_article_yields_item_with_discovery_keywords():
 
 def test_parse_article_outside_window_is_counted_not_yielded():
     spider = make_spider(since="2026-11-22")
-    assert list(spider.parse_article(_article_response("2026-11-21T09:00:00+03:00"))) == []
+    assert run_parse_article(spider, _article_response("2026-11-21T09:00:00+03:00")) == []
     assert stats(spider)["news/outside_window"] == 1
 
 
 def test_parse_article_non_html_is_skipped():
     spider = make_spider()
     url = f"{HOST}/story/78"
-    assert list(spider.parse_article(Response(url, body=b"%PDF-1.4", request=Request(url)))) == []
+    assert run_parse_article(spider, Response(url, body=b"%PDF-1.4", request=Request(url))) == []
     assert stats(spider)["news/not_html"] == 1
 
 
