@@ -171,6 +171,11 @@ def _no_nul(value: Any) -> Any:
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
+def folded_texts(title: Any, body: Any) -> tuple[str, str]:
+    """(folded title, folded body): the version hash and the search index are made from these."""
+    return fold(_no_nul(title) or ""), fold(_no_nul(body) or "")
+
+
 def _encode(row: Mapping[str, Any], folded: tuple[str, str] | None = None) -> dict[str, Any]:
     """An item dict -> column values (lists as JSON text, ints as int). ``folded``: the row's
     folded title and body when the caller has them (fold is the costly part of a write)."""
@@ -375,7 +380,9 @@ class ArticleStore:
             key = _row_key(row)
             if key is None:
                 continue
-            folded[key] = (fold(_no_nul(row.get("title")) or ""), fold(_no_nul(row.get("body")) or ""))
+            given = row.get("_folded")  # folded already (in a page worker): see folded_texts
+            folded[key] = tuple(given) if isinstance(given, (tuple, list)) and len(given) == 2 \
+                else folded_texts(row.get("title"), row.get("body"))
             values = _encode(row, folded[key])
             values[KEY_COLUMN] = key
             values["first_seen"] = values["last_seen"] = seen_at
