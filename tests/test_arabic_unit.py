@@ -49,6 +49,35 @@ def test_normalize_is_idempotent() -> None:
     assert normalize(normalize(text)) == normalize(text)
 
 
+def test_normalize_is_idempotent_on_every_fixture_page() -> None:
+    """normalize remembers each long result as its own normalization (normalize.py): exact only
+    while normalizing twice changes nothing. Checked without the memo on every fixture text."""
+    from pathlib import Path
+
+    from parsel import Selector
+
+    from crawler.arabic.normalize import _normalize
+
+    pages = sorted(Path(__file__).parent.glob("fixtures/sites/*/*.html"))
+    assert len(pages) > 60
+    for page in pages:
+        sel = Selector(text=page.read_text(encoding="utf-8", errors="replace"))
+        texts = [t for t in sel.xpath("//body//text()").getall() if t.strip()]
+        for text in [*texts, "\n".join(texts), "\n\n".join(sel.xpath("//p//text()").getall())]:
+            once = _normalize(text)
+            assert _normalize(once) == once, (page.name, text[:80])
+
+
+def test_remembered_normalization_still_counts_mojibake() -> None:
+    from crawler.arabic import NormalizeStats
+    from crawler.arabic.normalize import normalize_with_stats
+
+    text = "Ø´ÙƒØ±Ø§ " + "نص طويل بما يكفي ليحفظ. " * 40
+    first, second = NormalizeStats(), NormalizeStats()
+    assert normalize_with_stats(text, first) == normalize_with_stats(text, second)  # the second is remembered
+    assert first.mojibake_runs == second.mojibake_runs == 1
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
