@@ -7,10 +7,13 @@ related boxes, tag lists, a hydration blob; a news sitemap) in two markups — o
 (Youm7) and an outlet we have no module for (WordPress-like) — serves it from a static server on
 127.0.0.1 (HTTP/1.1 keep-alive, files held in memory), and crawls it with:
   plain    a plain Scrapy SitemapSpider yielding {url, title}, default project-less settings
-  outlet   `scrapy crawl youm7` — loaders, clean, related, validate, SQLite store
+  outlet   `scrapy crawl youm7` — loaders, clean, related, validate, dedup, SQLite store
   generic  `scrapy crawl generic` — the generic chain (trafilatura) on the unknown outlet
-All with the same concurrency and politeness settings, interleaved plain/outlet/generic per pair.
-Prints pages/s, CPU ms/page and peak RSS per run, and the median ratios against plain.
+  outlet-1p, generic-1p   the same with PAGE_WORKERS=0: everything in the one crawl process
+All with the same concurrency and politeness settings, interleaved per pair. Our crawls run with
+the project's defaults, page workers included (crawler/workers.py: one process per CPU).
+Prints pages/s, CPU ms/page (crawl process + page workers) and peak memory (PSS, same tree) per run,
+and the median ratios against plain.
 Targets (issue 7): outlet >= 60% of plain's pages/s; generic >= 35%.
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -129,21 +133,91 @@ def serve(pages_ref: dict) -> ThreadingHTTPServer:
     return server
 
 
+class TreeSampler(threading.Thread):
+    """Samples a process and its descendants (page workers, their fork server) from /proc every
+    50 ms: peak memory of the whole tree (PSS: pages shared by forked workers counted once), and
+    the CPU time of each descendant (the crawl process's own CPU comes from getrusage).
+    ``ru_maxrss`` of a child is no good here: a child forked from this process counts this
+    process's memory (the site held in memory) until it execs."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
+    PAGE = os.sysconf("SC_PAGE_SIZE")
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_rss, self.cpu = pid, 0, {}
+        self.done = threading.Event()
+
+    def _tree(self) -> dict[int, tuple[int, int]]:
+        stats, children = {}, {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid, ppid = int(entry), int(fields[1])
+            children.setdefault(ppid, []).append(pid)
+            stats[pid] = (int(fields[11]) + int(fields[12]), int(fields[21]) * self.PAGE)  # utime+stime, rss
+        tree, todo = {}, [self.pid]
+        while todo:
+            pid = todo.pop()
+            if pid in stats:
+                tree[pid] = stats[pid]
+            todo.extend(children.get(pid, []))
+        return tree
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            tree = self._tree()
+            self.peak_rss = max(self.peak_rss, sum(_pss(pid, rss) for pid, (_, rss) in tree.items()))
+            for pid, (ticks, _) in tree.items():
+                if pid != self.pid:
+                    self.cpu[pid] = max(self.cpu.get(pid, 0), ticks)
+            self.done.wait(0.05)
+
+    def descendants_cpu(self) -> float:
+        return sum(self.cpu.values()) / self.TICK
+
+
+def _pss(pid: int, rss: int) -> int:
+    """A process's proportional set size in bytes (its RSS where the kernel does not say)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return rss
+
+
 def run(cmd: list[str], cwd: Path) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        proc.wait()
+        sampler.done.set()
+        sampler.join()
+        err.seek(0)
+        stats = err.read().decode("utf-8", "replace")
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        sys.exit(f"crawl failed: {' '.join(cmd[:5])}\n{proc.stderr[-2000:]}")
-    stats = proc.stderr
+        sys.exit(f"crawl failed: {' '.join(cmd[:5])}\n{stats[-2000:]}")
     pages = int(re.search(r"'response_received_count': (\d+)", stats).group(1))
     items = int((re.search(r"'item_scraped_count': (\d+)", stats) or [0, 0])[1])
     elapsed = float(re.search(r"'elapsed_time_seconds': ([\d.]+)", stats).group(1))
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    own = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    workers = int((re.search(r"'workers/processes': (\d+)", stats) or [0, 0])[1])
+    cpu = own + sampler.descendants_cpu()
     return {"pages": pages, "items": items, "elapsed": elapsed, "wall": wall, "pps": pages / elapsed,
-            "cpu_ms": 1000 * cpu / max(pages, 1), "rss_mb": after.ru_maxrss / 1024}
+            "cpu_ms": 1000 * cpu / max(pages, 1), "rss_mb": sampler.peak_rss / 2**20, "workers": workers}
 
 
 def main() -> None:
@@ -163,7 +237,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         (tmp / "plain.py").write_text(PLAIN_SPIDER)
         py = [sys.executable, "-m", "scrapy"]
-        runs: dict[str, list[dict]] = {"plain": [], "outlet": [], "generic": []}
+        runs: dict[str, list[dict]] = {"plain": [], "outlet": [], "generic": [], "outlet-1p": [], "generic-1p": []}
         for pair in range(args.pairs):
             db = tmp / f"store-{pair}.sqlite3"
             runs["plain"].append(run(py + ["runspider", str(tmp / "plain.py"), "-a", f"sitemap={base}/youm7-sitemap.xml",
@@ -173,16 +247,24 @@ def main() -> None:
             runs["generic"].append(run(py + ["crawl", "generic", "-a", f"start={base}/generic-sitemap.xml", *COMMON,
                                              "-s", f"SQLITE_PATH={tmp / f'g-{pair}.sqlite3'}",
                                              "-s", f"SPOOL_PATH={tmp / 'spool.jsonl'}"], cwd=ROOT))
+            one = ["-s", "PAGE_WORKERS=0", "-s", f"SPOOL_PATH={tmp / 'spool.jsonl'}"]
+            runs["outlet-1p"].append(run(py + ["crawl", "youm7", "-a", f"sources={base}/youm7-sitemap.xml", *COMMON,
+                                               "-s", f"SQLITE_PATH={tmp / f'o1-{pair}.sqlite3'}", *one], cwd=ROOT))
+            runs["generic-1p"].append(run(py + ["crawl", "generic", "-a", f"start={base}/generic-sitemap.xml", *COMMON,
+                                                "-s", f"SQLITE_PATH={tmp / f'g1-{pair}.sqlite3'}", *one], cwd=ROOT))
             for name in runs:
                 r = runs[name][-1]
-                print(f"pair {pair + 1} {name:<8} {r['pages']:>5} pages {r['items']:>5} items  {r['pps']:7.1f} pages/s  "
-                      f"{r['cpu_ms']:6.2f} CPU ms/page")
+                print(f"pair {pair + 1} {name:<10} {r['pages']:>5} pages {r['items']:>5} items  {r['pps']:7.1f} pages/s  "
+                      f"{r['cpu_ms']:6.2f} CPU ms/page  {r['workers']} page workers  peak PSS {r['rss_mb']:.0f} MB")
     server.shutdown()
     med = {k: statistics.median(r["pps"] for r in v) for k, v in runs.items()}
     cpu = {k: statistics.median(r["cpu_ms"] for r in v) for k, v in runs.items()}
-    print(f"peak RSS of the crawl processes: {max(r['rss_mb'] for v in runs.values() for r in v):.0f} MB")
-    print(f"median pages/s: plain {med['plain']:.1f}, outlet {med['outlet']:.1f}, generic {med['generic']:.1f}")
-    print(f"median CPU ms/page: plain {cpu['plain']:.2f}, outlet {cpu['outlet']:.2f}, generic {cpu['generic']:.2f}")
+    print("peak memory, PSS of the crawl process + page workers: " + ", ".join(
+        f"{k} {max(r['rss_mb'] for r in v):.0f} MB" for k, v in runs.items()))
+    print("median pages/s: " + ", ".join(f"{k} {v:.1f}" for k, v in med.items()))
+    print("median CPU ms/page: " + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items()))
+    print(f"ratio without page workers (one process): outlet-1p/plain {med['outlet-1p'] / med['plain']:.2f}, "
+          f"generic-1p/plain {med['generic-1p'] / med['plain']:.2f}")
     ro, rg = med["outlet"] / med["plain"], med["generic"] / med["plain"]
     print(f"ratio outlet/plain {ro:.2f} (target >= 0.60: {'met' if ro >= 0.6 else 'MISSED'}); "
           f"generic/plain {rg:.2f} (target >= 0.35: {'met' if rg >= 0.35 else 'MISSED'})")
