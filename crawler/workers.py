@@ -67,6 +67,18 @@ def done_in_worker(item: Any, pipeline: Any) -> bool:
     return component_path(pipeline) in getattr(item, DONE_ATTR, ())
 
 
+def apply_stage(pipeline: Any, item: Any, stats: Any = None, settings: Any = None) -> None:
+    """Run ``pipeline``'s worker stage on ``item`` in this process, unless a page worker already
+    did; its counts go to the crawl ``stats``."""
+    if done_in_worker(item, pipeline):
+        return
+    counts: Counter = Counter()
+    type(pipeline).worker_stage(item, counts, settings)
+    if stats is not None:
+        for key, n in counts.items():
+            stats.inc_value(key, n)
+
+
 def stage_paths(settings: BaseSettings) -> list[str]:
     """Paths of the enabled item pipelines that offer a worker stage, in pipeline order."""
     out = []

@@ -13,7 +13,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 
 from crawler.arabic import NormalizeStats, fold, normalize_with_stats
-from crawler.workers import done_in_worker
+from crawler.workers import apply_stage
 
 TEXT_FIELDS = ("title", "subtitle", "body", "source", "dateline", "section", "published_raw", "modified_raw")
 LIST_TEXT_FIELDS = ("authors", "tags")
@@ -84,11 +84,5 @@ class CleanPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if done_in_worker(item, self):
-            return item
-        counts: Counter = Counter()
-        clean_item(item, counts)
-        if self.stats is not None:
-            for key, n in counts.items():
-                self.stats.inc_value(key, n)
+        apply_stage(self, item, self.stats)
         return item

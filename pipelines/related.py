@@ -16,7 +16,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 
 from crawler.arabic import fold, segment
-from crawler.workers import done_in_worker
+from crawler.workers import apply_stage
 
 # If segmenting a long body would leave less than this share of its words, something unusual is
 # going on (a page made of quotes or lists): keep the body and only take the metadata.
@@ -117,11 +117,5 @@ class RelatedPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if done_in_worker(item, self):
-            return item
-        counts: Counter = Counter()
-        split_related(item, counts)
-        if self.stats is not None:
-            for key, n in counts.items():
-                self.stats.inc_value(key, n)
+        apply_stage(self, item, self.stats)
         return item
