@@ -369,11 +369,12 @@ def _trim_lead(paragraphs: list[str], title: str | None) -> list[str]:
 def _generic_byline(page: Page) -> list[str]:
     """Bylines marked up as such (class/itemprop/rel naming an author) when metadata has none."""
     names: list[str] = []
-    for el in page.sel.xpath('//*[@itemprop="author"] | //a[@rel="author"] | //*[@class]'):
-        attrs = " ".join(filter(None, (el.attrib.get("class"), el.attrib.get("itemprop"), el.attrib.get("rel"))))
-        if not _BYLINE_CLASS.search(attrs) and el.attrib.get("itemprop") != "author" and el.attrib.get("rel") != "author":
+    # every classed element of the page is looked at: on the lxml tree, not as parsel Selectors
+    for el in elements(query(page.sel.root, '//*[@itemprop="author"] | //a[@rel="author"] | //*[@class]')):
+        attrs = " ".join(filter(None, (el.get("class"), el.get("itemprop"), el.get("rel"))))
+        if not _BYLINE_CLASS.search(attrs) and el.get("itemprop") != "author" and el.get("rel") != "author":
             continue
-        text = el.attrib.get("content") or text_of(el.root)
+        text = el.get("content") or text_of(el)
         if not text or len(text) > 80:
             continue
         names.extend(clean_author_names(text))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from parsel import Selector
 
+from crawler.extract.query import query
 from crawler.extract.structured import ARTICLE_TYPES, PageMeta, _types
 from crawler.extract.text import text_of
 
@@ -30,11 +31,11 @@ def article_verdict(selector: Selector) -> tuple[bool, str]:
     if og_type.startswith(("video", "profile", "music", "book")):
         return False, "og_type"
     long_paragraphs, link_chars, text_chars = 0, 0, 0
-    for p in selector.xpath("//p"):
-        text = text_of(p.root)
+    for p in query(selector.root, "//p"):
+        text = text_of(p)
         if len(text.split()) < 12:
             continue
-        linked = sum(len(text_of(a)) for a in p.root.iter("a"))
+        linked = sum(len(text_of(a)) for a in p.iter("a"))
         text_chars += len(text)
         link_chars += linked
         if linked < len(text) * 0.3:
