@@ -137,6 +137,7 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._init_args = (args, kwargs)  # page workers build their own copy of the spider from these
+        PageWorkers.of(crawler)  # a bad PAGE_WORKERS value fails the start, not every article page
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         return spider
 
