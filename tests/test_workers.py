@@ -77,6 +77,32 @@ def test_workers_store_exactly_what_the_crawl_process_stores(outlet: str, tmp_pa
         assert stat(workers_log, key) == stat(inline_log, key) == articles, key
 
 
+def test_generic_spider_in_workers_stores_what_it_stores_in_one_process(tmp_path: Path) -> None:
+    """The generic spider's worker copy is built from its ``-a start=`` argument, and its article
+    verdict runs there: non-article pages must still be skipped and counted."""
+    results = {}
+    with FixtureSite("youm7") as site:
+        start = site.url("https://www.youm7.com/Section/أخبار-عاجلة/65/1")
+        for mode, settings in (("inline", ["-s", "PAGE_WORKERS=0"]),
+                               ("workers", ["-s", "PAGE_WORKERS=2", "-s", "PAGE_WORKERS_AFTER=0"])):
+            tmp = tmp_path / mode
+            tmp.mkdir()
+            result = subprocess.run(
+                [sys.executable, "-m", "scrapy", "crawl", "generic", "-a", f"start={start}",
+                 "-s", f"SQLITE_PATH={tmp / 'store.sqlite3'}", "-s", f"SPOOL_PATH={tmp / 'spool.jsonl'}",
+                 "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO", *settings],
+                cwd=ROOT, capture_output=True, text=True, timeout=180)
+            assert result.returncode == 0, result.stderr[-3000:]
+            results[mode] = (rows(tmp), result.stderr)
+    (inline, inline_log), (workers, workers_log) = results["inline"], results["workers"]
+    assert inline and workers == inline
+    assert stat(workers_log, "workers/pages") >= len(inline)
+    verdicts = sorted(k for k in re.findall(r"'(generic/(?:not_)?article/\w+)'", inline_log))
+    assert verdicts and sorted(re.findall(r"'(generic/(?:not_)?article/\w+)'", workers_log)) == verdicts
+    for key in verdicts:
+        assert stat(workers_log, key) == stat(inline_log, key), key
+
+
 def test_a_killed_worker_costs_no_item(tmp_path: Path) -> None:
     n = 40
     with LocalSite(n=n) as site:
