@@ -32,7 +32,7 @@ from crawler.extract.article import Page, Selectors, extract_article
 from crawler.extract.dates import date_from_url, parse_machine_date, to_datetime
 from crawler.items import Article
 from crawler.loaders import ArticleLoader
-from crawler.workers import PageWorkers
+from crawler.workers import PageWorkers, pool_size
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._init_args = (args, kwargs)  # page workers build their own copy of the spider from these
-        PageWorkers.of(crawler)  # a bad PAGE_WORKERS value fails the start, not every article page
+        pool_size(crawler.settings.get("PAGE_WORKERS", "auto"))  # a bad value fails the start, not every page
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         return spider
 
