@@ -513,15 +513,16 @@ class ArticleStore:
         with self.engine.connect() as conn:
             return set(conn.execute(select(articles.c[KEY_COLUMN])).scalars())
 
-    def original_with_content(self, content_hash: str, exclude: str | None = None) -> str | None:
-        """The earliest stored article with this content hash that is not itself a duplicate."""
-        query = (select(articles.c[KEY_COLUMN])
-                 .where(articles.c.content_hash == content_hash, articles.c.duplicate_of.is_(None))
-                 .order_by(articles.c.first_seen, articles.c[KEY_COLUMN]).limit(1))
-        if exclude:
-            query = query.where(articles.c[KEY_COLUMN] != exclude)
+    def iter_content_hashes(self, since: datetime | None = None) -> Iterator[tuple[str, str]]:
+        """(content_hash, canonical_url) of stored originals (not duplicates), earliest first."""
+        query = (select(articles.c.content_hash, articles.c[KEY_COLUMN])
+                 .where(articles.c.content_hash.is_not(None), articles.c.duplicate_of.is_(None))
+                 .order_by(articles.c.first_seen, articles.c[KEY_COLUMN]))
+        if since is not None:
+            query = query.where(articles.c.last_seen >= since)
         with self.engine.connect() as conn:
-            return conn.execute(query).scalar()
+            for row in conn.execution_options(yield_per=1000).execute(query):
+                yield row[0], row[1]  # plain tuples, not Rows tied to the closing connection
 
     def iter_signatures(self, since: datetime | None = None) -> Iterator[tuple[str, int, bytes]]:
         """(canonical_url, num_perm, signature) of stored originals (not duplicates), oldest first."""

@@ -6,13 +6,14 @@ Three checks, in order, for each item:
    points at its source). It is stored under its own ``url`` and linked to that canonical URL, so
    it never overwrites the source's row.
 2. exact content: an earlier original (this run or the store) has the same ``content_hash``
-   (SHA-1 of the folded body).
+   (SHA-1 of the folded body). The stored ones are loaded at open, with the signatures: no
+   database query per item.
 3. near duplicate: MinHash/LSH over folded word 3-shingles finds an original whose estimated
    Jaccard similarity is at least DEDUP_THRESHOLD (agency copy with a new headline or dateline).
 
 A duplicate is linked with ``duplicate_of`` (the original's canonical URL) and ``duplicate_kind``
-in the store; originals join the index. The index is rebuilt at open from the signatures the
-store keeps (``article_signatures``), limited to DEDUP_WINDOW_DAYS, so it persists across runs.
+in the store; originals join the index. The index is rebuilt at open from the signatures and
+content hashes the store keeps, limited to DEDUP_WINDOW_DAYS, so it persists across runs.
 
 Settings: DEDUP_ENABLED (True), DEDUP_THRESHOLD (0.4), DEDUP_NUM_PERM (128),
 DEDUP_WINDOW_DAYS (60; 0 loads every stored signature), plus the store's DATABASE_URL/SQLITE_PATH.
@@ -29,6 +30,7 @@ from itemadapter import ItemAdapter
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.dedup import (
     DEFAULT_NUM_PERM,
@@ -75,8 +77,7 @@ class DedupPipeline:
         self.num_perm = settings.getint("DEDUP_NUM_PERM", DEFAULT_NUM_PERM)
         self.window_days = settings.getint("DEDUP_WINDOW_DAYS", 60)
         self.index = NearDuplicateIndex(self.threshold, self.num_perm)
-        self.content_originals: dict[str, str] = {}  # content_hash -> key, for this run's originals
-        self.store: ArticleStore | None = None
+        self.content_originals: dict[str, str] = {}  # content_hash -> key of the earliest original
         self.decisions = decisions_for(crawler)
 
     @classmethod
@@ -93,24 +94,26 @@ class DedupPipeline:
     def open_spider(self, spider: Spider | None = None) -> None:
         if not self.settings.getbool("STORE_ENABLED", True):
             return  # nothing stored, nothing earlier to compare with: this run's items only
-        try:
-            self.store = ArticleStore.from_settings(self.settings)
-        except StoreError as exc:
-            # The store step spools; dedup still links copies within this run.
-            self.logger.warning("Dedup compares within this run only, store unavailable: %s", exc)
-            return
         since = datetime.now(UTC) - timedelta(days=self.window_days) if self.window_days > 0 else None
         loaded = 0
-        for key, num_perm, data in self.store.iter_signatures(since):
-            if num_perm == self.num_perm:
-                self.index.add(key, signature_from_bytes(data))
-                loaded += 1
+        try:
+            store = ArticleStore.from_settings(self.settings)
+            try:
+                for key, num_perm, data in store.iter_signatures(since):
+                    if num_perm == self.num_perm:
+                        self.index.add(key, signature_from_bytes(data))
+                        loaded += 1
+                # Earlier originals by exact content: looked up once here, not with a query per
+                # item (a blocking round trip per article on PostgreSQL).
+                for content_hash, key in store.iter_content_hashes(since):
+                    self.content_originals.setdefault(content_hash, key)
+            finally:
+                store.close()
+        except (StoreError, SQLAlchemyError) as exc:
+            # The store step spools; dedup still links copies within this run.
+            self.logger.warning("Dedup compares within this run only, store unavailable: %s", exc)
         self.stats.set_value("dedup/index_loaded", loaded)
-
-    def close_spider(self, spider: Spider | None = None) -> None:
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        self.stats.set_value("dedup/content_hashes_loaded", len(self.content_originals))
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)
@@ -168,12 +171,4 @@ class DedupPipeline:
         if not content_hash:
             return None
         here = self.content_originals.get(content_hash)
-        if here and here != key:
-            return here
-        if self.store is not None:
-            try:
-                return self.store.original_with_content(content_hash, exclude=key)
-            except Exception as exc:  # noqa: BLE001 - a lookup failure must not cost the item
-                self.logger.warning("Dedup lookup failed, item kept as an original: %s", exc)
-                self.stats.inc_value("dedup/lookup_errors")
-        return None
+        return here if here and here != key else None

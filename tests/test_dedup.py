@@ -226,8 +226,7 @@ def run_pipelines(settings: dict[str, Any], items: list[Article]) -> dict[str, A
     store.open_spider()
     for it in items:
         store.process_item(dedup.process_item(clean.process_item(it)))
-    store.close_spider()
-    dedup.close_spider()
+    store.close_spider()  # dedup has nothing to close: it reads the store once, at open
     return crawler.stats.get_stats()
 
 
@@ -262,10 +261,14 @@ def test_copies_are_linked_never_dropped_and_the_index_persists_across_runs(tmp_
     second = run(tmp_path, [
         item("https://west.test/d/1", trimmed, "west"),
         item("https://north.test/a/1", agency, "north"),
+        item("https://east.test/c/2", agency.replace("أ", "ا"), "east"),  # same folded body, stored last run
     ])
     assert second["dedup/index_loaded"] == 2  # the two originals, not the copies
+    assert second["dedup/content_hashes_loaded"] == 2
     rows = stored(tmp_path)
     assert rows["https://west.test/d/1"]["duplicate_of"] == "https://north.test/a/1"
+    assert rows["https://east.test/c/2"]["duplicate_of"] == "https://north.test/a/1"
+    assert rows["https://east.test/c/2"]["duplicate_kind"] == "content"  # found among the loaded hashes
     assert rows["https://north.test/a/1"]["duplicate_of"] is None
 
 
