@@ -30,6 +30,7 @@ from w3lib.url import canonicalize_url
 from crawler.discovery import Link, iter_xml, parse_section, xml_kind
 from crawler.extract.article import Page, Selectors, extract_article
 from crawler.extract.dates import date_from_url, parse_machine_date, to_datetime
+from crawler.extract.structured import PageMeta
 from crawler.items import Article
 from crawler.loaders import ArticleLoader
 from crawler.workers import PageWorkers, pool_size
@@ -315,7 +316,7 @@ class NewsSpider(scrapy.Spider):
                         return layout.selectors, hook
         return self.selectors, self.outlet_hook
 
-    def extract(self, response: TextResponse) -> Article:
+    def extract(self, response: TextResponse, meta: PageMeta | None = None) -> Article:
         """The article on ``response`` through the whole chain (also used by ``scrapy extract``)."""
         if self.outlet.language == "ar":
             better = arabic_encoding(response)
@@ -327,7 +328,7 @@ class NewsSpider(scrapy.Spider):
             response.selector, response.url, selectors=selectors, outlet=self.outlet.slug,
             outlet_name=self.outlet.name, timezone=self.outlet.timezone, language=self.outlet.language,
             aliases=self.outlet.aliases,
-            hook=hook,
+            hook=hook, meta=meta,
         )
         discovery = (response.meta.get("discovery") or {}) if _has_meta(response) else {}
         if not item.get("tags") and discovery.get("keywords"):

@@ -19,6 +19,7 @@ from scrapy.http import TextResponse
 
 from crawler.discovery import xml_kind
 from crawler.extract.pagetype import article_verdict
+from crawler.extract.structured import PageMeta
 from crawler.spider import NewsSpider, Outlet
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
@@ -92,12 +93,13 @@ class GenericSpider(NewsSpider):
         yield from self.parse_source(response)
 
     def page_item(self, response):
-        is_article, reason = article_verdict(response.selector)
+        meta = PageMeta(response.selector)  # read once: the verdict and the extraction share it
+        is_article, reason = article_verdict(response.selector, meta)
         self._stat(f"generic/{'article' if is_article else 'not_article'}/{reason}")
-        return self.extract(response) if is_article else None
+        return self.extract(response, meta) if is_article else None
 
-    def extract(self, response):
-        item = super().extract(response)
+    def extract(self, response, meta=None):
+        item = super().extract(response, meta)
         item["outlet"] = self.outlet.slug or None
-        item["outlet_name"] = response.xpath('//meta[@property="og:site_name"]/@content').get() or None
+        item["outlet_name"] = (meta or PageMeta(response.selector)).first_meta("og:site_name")
         return item

@@ -54,9 +54,11 @@ class Page:
     sel: Selector
     url: str
     timezone: str | None = None
+    meta: PageMeta | None = None  # the page's metadata views when a caller has read them already
 
     def __post_init__(self):
-        self.meta = PageMeta(self.sel)
+        if self.meta is None or self.meta.sel is not self.sel:
+            self.meta = PageMeta(self.sel)
         self.inbody_related: list[dict] = []
 
     def absolute(self, href: str | None) -> str | None:
@@ -413,9 +415,11 @@ def extract_article(
     language: str | None = None,
     aliases: tuple[str, ...] = (),
     hook: Callable[[Page, ArticleLoader], None] | None = None,
+    meta: PageMeta | None = None,
 ) -> Article:
-    """Run the whole chain on one parsed page and return an Article (not yet cleaned)."""
-    page = Page(selector, url, timezone)
+    """Run the whole chain on one parsed page and return an Article (not yet cleaned). ``meta``:
+    the page's PageMeta when the caller has one (its JSON-LD and meta tags are then read once)."""
+    page = Page(selector, url, timezone, meta)
     loader = ArticleLoader(item=Article(), selector=selector)
     if selectors:
         _add_selector_fields(loader, page, selectors, _masthead_names(page, outlet_name, aliases))

@@ -17,9 +17,10 @@ _NOT_ARTICLE_TYPES = frozenset({"WebSite", "CollectionPage", "ItemList", "Search
                                 "VideoObject", "ImageGallery", "AboutPage", "ContactPage"})
 
 
-def article_verdict(selector: Selector) -> tuple[bool, str]:
-    """(is_article, reason). The reason names the signal that decided, for the crawl stats."""
-    meta = PageMeta(selector)
+def article_verdict(selector: Selector, meta: PageMeta | None = None) -> tuple[bool, str]:
+    """(is_article, reason). The reason names the signal that decided, for the crawl stats.
+    ``meta``: the page's PageMeta, to share with the extraction that follows."""
+    meta = meta or PageMeta(selector)
     types: set[str] = set()
     for obj in meta.json_ld:
         types |= _types(obj)
