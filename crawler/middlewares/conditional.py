@@ -37,6 +37,7 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 
 from crawler.discovery import xml_kind
+from crawler.middlewares import refresh_requested
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_TRUE = {"1", "true", "yes", "on"}
 _SCHEMA = """CREATE TABLE IF NOT EXISTS http_validators (
     url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, kind TEXT, updated_at TEXT NOT NULL)"""
 
@@ -113,10 +113,11 @@ class ConditionalRequestsMiddleware:
     """Send If-None-Match / If-Modified-Since for discovery documents; 304 -> nothing new."""
 
     def __init__(self, crawler: Crawler, path: Path) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.path = path
         self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
-        self.refresh = crawler.settings.getbool("INCREMENTAL_REFRESH", False)
+        self.refresh = False  # read at open: the spider argument is known then
         self.store: ValidatorStore | None = None
         self.pending: dict[str, tuple[str | None, str | None, str | None]] = {}
 
@@ -130,8 +131,7 @@ class ConditionalRequestsMiddleware:
         return mw
 
     def spider_opened(self, spider: Spider) -> None:
-        if str(getattr(spider, "refresh", "") or "").strip().lower() in _TRUE:
-            self.refresh = True
+        self.refresh = refresh_requested(self.crawler, spider)
         try:
             self.store = ValidatorStore(self.path)
         except (OSError, sqlite3.Error) as exc:

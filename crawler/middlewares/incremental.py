@@ -35,6 +35,7 @@ from sqlalchemy import Engine, or_, select
 from w3lib.url import canonicalize_url
 
 from crawler.extract.dates import to_datetime
+from crawler.middlewares import refresh_requested
 from crawler.storage import ArticleStore, StoreError, articles
 
 if TYPE_CHECKING:
@@ -46,7 +47,6 @@ logger = logging.getLogger(__name__)
 
 # SQLite allows 32766 bound parameters per statement; each URL is bound up to four times.
 _CHUNK = 400
-_TRUE = {"1", "true", "yes", "on"}
 
 
 def _aware(value: Any) -> datetime | None:
@@ -100,7 +100,7 @@ class IncrementalMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.settings = crawler.settings
-        self.refresh = crawler.settings.getbool("INCREMENTAL_REFRESH", False)
+        self.refresh = False  # read at open: the spider argument is known then
         self.store: ArticleStore | None = None
         self.dropped: dict[str, datetime | None] = {}  # canonical URL -> stored copy's fetch time
 
@@ -116,8 +116,7 @@ class IncrementalMiddleware:
         return mw
 
     def spider_opened(self, spider: Spider) -> None:
-        if str(getattr(spider, "refresh", "") or "").strip().lower() in _TRUE:
-            self.refresh = True
+        self.refresh = refresh_requested(self.crawler, spider)
         if self.refresh:
             logger.info("Incremental: refresh run, stored articles are fetched again")
             return
