@@ -58,6 +58,11 @@ class Outlet:
             return False
         return not self.paths or any(parts.path.startswith(p) for p in self.paths)
 
+    def signs_as(self, name: str | None) -> bool:
+        """Whether ``name`` is the outlet signing itself (its name or an alias): never an author
+        or a source."""
+        return bool(name) and name.strip().casefold() in {n.casefold() for n in (self.name, *self.aliases) if n}
+
 
 @dataclass(frozen=True)
 class Source:

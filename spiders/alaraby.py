@@ -57,7 +57,6 @@ class AlarabySpider(NewsSpider):
 
     def outlet_hook(self, page: Page, loader: ArticleLoader) -> None:
         """Authors and dateline from the "<city> ـ <names>" byline; source from the closing credit."""
-        own = {n.casefold() for n in self.outlet.aliases}
         byline = page.sel.css("div.article-info .article-author")
         if byline:
             text = text_of(byline[0].root)
@@ -65,13 +64,13 @@ class AlarabySpider(NewsSpider):
             place, names = (m.group(1).strip(), m.group(2)) if m else (None, text)
             if place:
                 loader.add_value("dateline", place)
-            people = [n for n in clean_author_names(names) if n.casefold() not in own]
+            people = [n for n in clean_author_names(names) if not self.outlet.signs_as(n)]
             loader.add_if_missing("authors", people)
         credit = page.sel.css("p.article-source")
         if credit:
             m = _CREDIT.match(text_of(credit[0].root))
             if m:
                 parts = [p.strip() for p in re.split(r"[،,]", m.group(1)) if p.strip()]
-                others = [p for p in parts if p.casefold() not in own]
+                others = [p for p in parts if not self.outlet.signs_as(p)]
                 if others:
                     loader.add_value("source", "، ".join(others))

@@ -59,5 +59,4 @@ class Arabi21Spider(NewsSpider):
         if not byline:
             return
         names = _MASTHEAD_PREFIX.sub("", text_of(byline[0].root))
-        own = {n.casefold() for n in self.outlet.aliases}
-        loader.add_if_missing("authors", [n for n in clean_author_names(names) if n.casefold() not in own])
+        loader.add_if_missing("authors", [n for n in clean_author_names(names) if not self.outlet.signs_as(n)])

@@ -64,6 +64,5 @@ class TheNewKhalijSpider(NewsSpider):
         if not line:
             return
         value = _TRANSLATED_BY.sub("", _SOURCE_LABEL.sub("", text_of(line[0].root))).strip()
-        own = {n.casefold() for n in self.outlet.aliases}
-        if value and value.casefold() not in own:
+        if value and not self.outlet.signs_as(value):
             loader.add_value("source", value)
