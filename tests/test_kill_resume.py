@@ -23,12 +23,12 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from tests.sites import LoopbackServer, QuietHandler
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = 300
@@ -78,14 +78,14 @@ def article_page(n: int, base: str) -> str:
             f'<body><article><h1>{title}</h1>{paragraphs}</article></body></html>')
 
 
-class Site:
+class Site(LoopbackServer):
     """The generated site on a free 127.0.0.1 port, with a small delay per page."""
 
     def __init__(self, delay: float = 0.01) -> None:
         self.hits: dict[str, int] = {}
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 time.sleep(delay)
                 site.hits[self.path] = site.hits.get(self.path, 0) + 1
@@ -105,20 +105,7 @@ class Site:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Site:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._bind(Handler)
 
 
 def crawl_command(tmp: Path, base: str) -> list[str]:

@@ -11,10 +11,9 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.middlewares.warc import WarcMiddleware
 from crawler.warc import WarcError, WarcIndex, WarcWriter
+from tests.sites import LoopbackServer, QuietHandler
 
 ROOT = Path(__file__).resolve().parents[1]
 DATE = datetime(2025, 3, 1, 12, 30, tzinfo=UTC)
@@ -367,7 +367,7 @@ def page_html(number: int) -> bytes:
             f"<body><p>نص الخبر رقم {number} عن الاقتصاد المصري.</p></body></html>").encode()
 
 
-class SiteHandler(BaseHTTPRequestHandler):
+class SiteHandler(QuietHandler):
     """A tiny news site: robots.txt, an index, a chunked page, a gzip page and a redirect."""
 
     protocol_version = "HTTP/1.1"  # needed for the chunked page
@@ -401,9 +401,6 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (signature from http.server)
-        pass
-
 
 SPIDER = '''
 import json
@@ -436,16 +433,15 @@ class SiteSpider(scrapy.Spider):
 '''
 
 
+class NewsSite(LoopbackServer):
+    def __init__(self) -> None:
+        self._bind(SiteHandler)
+
+
 @pytest.fixture
 def news_site() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SiteHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+    with NewsSite() as site:
+        yield site.server
 
 
 def crawl(tmp_path: Path, name: str, base: str, **settings: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
