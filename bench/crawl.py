@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import resource
@@ -33,6 +32,11 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+try:
+    import psutil
+except ImportError:  # pragma: no cover - a benchmark-only dependency
+    sys.exit('bench/crawl.py needs psutil: pip install -e ".[bench]"')
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "sites"
@@ -134,64 +138,39 @@ def serve(pages_ref: dict) -> ThreadingHTTPServer:
 
 
 class TreeSampler(threading.Thread):
-    """Samples a process and its descendants (page workers, their fork server) from /proc every
+    """Samples a process and its descendants (page workers, their fork server) with psutil every
     50 ms: peak memory of the whole tree (PSS: pages shared by forked workers counted once), and
     the CPU time of each descendant (the crawl process's own CPU comes from getrusage).
     ``ru_maxrss`` of a child is no good here: a child forked from this process counts this
     process's memory (the site held in memory) until it execs."""
 
-    TICK = os.sysconf("SC_CLK_TCK")
-    PAGE = os.sysconf("SC_PAGE_SIZE")
-
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak_rss, self.cpu = pid, 0, {}
+        self.root, self.peak_rss, self.cpu = psutil.Process(pid), 0, {}
         self.done = threading.Event()
-
-    def _tree(self) -> dict[int, tuple[int, int]]:
-        stats, children = {}, {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    fields = fh.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            pid, ppid = int(entry), int(fields[1])
-            children.setdefault(ppid, []).append(pid)
-            stats[pid] = (int(fields[11]) + int(fields[12]), int(fields[21]) * self.PAGE)  # utime+stime, rss
-        tree, todo = {}, [self.pid]
-        while todo:
-            pid = todo.pop()
-            if pid in stats:
-                tree[pid] = stats[pid]
-            todo.extend(children.get(pid, []))
-        return tree
 
     def run(self) -> None:
         while not self.done.is_set():
-            tree = self._tree()
-            self.peak_rss = max(self.peak_rss, sum(_pss(pid, rss) for pid, (_, rss) in tree.items()))
-            for pid, (ticks, _) in tree.items():
-                if pid != self.pid:
-                    self.cpu[pid] = max(self.cpu.get(pid, 0), ticks)
+            try:
+                tree = [self.root, *self.root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                return
+            total = 0
+            for proc in tree:
+                try:
+                    with proc.oneshot():
+                        mem = proc.memory_full_info()
+                        total += getattr(mem, "pss", mem.rss)
+                        if proc.pid != self.root.pid:
+                            times = proc.cpu_times()
+                            self.cpu[proc.pid] = max(self.cpu.get(proc.pid, 0.0), times.user + times.system)
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    continue
+            self.peak_rss = max(self.peak_rss, total)
             self.done.wait(0.05)
 
     def descendants_cpu(self) -> float:
-        return sum(self.cpu.values()) / self.TICK
-
-
-def _pss(pid: int, rss: int) -> int:
-    """A process's proportional set size in bytes (its RSS where the kernel does not say)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return rss
+        return sum(self.cpu.values())
 
 
 def run(cmd: list[str], cwd: Path) -> dict:
