@@ -8,8 +8,8 @@ cannot. The split:
 
 - in a worker: decoding and parsing the page, the extraction chain (``NewsSpider.page_item``),
   then the *worker stages* of the item pipelines, in pipeline order (clean, related, the dedup
-  signature). One round trip per page: each costs the crawl process ~0.3 ms, so stages are not
-  sent one by one.
+  signature, the store's folded texts). One round trip per page: a round trip costs the crawl
+  process pickling and a future, so stages are not sent one by one.
 - in the crawl process: networking, scheduling, the limit and date window, validation, dedup
   decisions (the index) and the store.
 
@@ -25,7 +25,7 @@ Settings:
 - ``PAGE_WORKERS``: "auto" (default: one per CPU when there are two or more, else none), a
   number, or 0 to process every page in the crawl process.
 - ``PAGE_WORKERS_AFTER`` (50): the pool starts after this many article pages, so short crawls
-  (tests, a quick look at one outlet) never pay its start (~1-2 s of CPU per worker). It starts
+  (tests, a quick look at one outlet) never pay its start (the log says how long it took: about 1 s here). It starts
   in a background thread; pages that arrive meanwhile wait for it (processing them here would
   only compete with the start for the same CPUs).
 
@@ -220,7 +220,7 @@ class PageWorkers:
             if "forkserver" in multiprocessing.get_all_start_methods():
                 context = multiprocessing.get_context("forkserver")
                 # The server imports the spider and the stages once; workers fork from it with
-                # them loaded and share those pages (otherwise each worker spent ~1.5 s importing).
+                # them loaded and share those pages (otherwise each worker imported them itself).
                 modules = [initargs[0].rsplit(".", 1)[0], *(p.rsplit(".", 1)[0] for p in initargs[3])]
                 context.set_forkserver_preload(list(dict.fromkeys(modules)))
             else:
