@@ -145,8 +145,11 @@ def test_a_killed_worker_costs_no_item(tmp_path: Path) -> None:
     assert 0 < stat(log, "workers/pages") < n
 
 
-def test_pool_size_setting() -> None:
+def test_pool_size_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert pool_size(0) == 0 and pool_size("3") == 3
-    assert pool_size("auto") == (0 if len(os.sched_getaffinity(0)) < 2 else len(os.sched_getaffinity(0)))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2})
+    assert pool_size("auto") == 3  # one worker per CPU the crawl may use
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert pool_size("auto") == 0  # one CPU: a pool would only compete with the crawl process
     with pytest.raises(ValueError, match="PAGE_WORKERS"):
         pool_size("many")
