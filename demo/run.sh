@@ -5,8 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ ! -x .venv/bin/scrapy ]]; then
-  echo "== setting up .venv (once; log in .venv/setup.log)"
+# Set up once, and again whenever pyproject.toml (the dependencies) changed since: a .venv made
+# before a dependency was added would otherwise fail the README's test command.
+STAMP=.venv/.pyproject.sha1
+WANT=$(sha1sum pyproject.toml | cut -d' ' -f1)
+if [[ ! -x .venv/bin/scrapy || "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]]; then
+  echo "== setting up .venv (log in .venv/setup.log)"
   python3 -m venv .venv
   if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e ".[test]"; } \
       > .venv/setup.log 2>&1; then
@@ -14,6 +18,7 @@ if [[ ! -x .venv/bin/scrapy ]]; then
     echo "setup failed: see .venv/setup.log" >&2
     exit 1
   fi
+  echo "$WANT" > "$STAMP"
 fi
 
 ARCHIVE=demo/demo.warc.gz
