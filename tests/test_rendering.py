@@ -13,6 +13,7 @@ outlet is fetched without any browser, and that the scripted outlet really yield
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -198,6 +199,13 @@ def _crawler(spidercls, **settings):
     return get_crawler(spidercls, {"ADDONS": {RenderingAddon: 200}, **settings})
 
 
+needs_scrapy_playwright = pytest.mark.skipif(importlib.util.find_spec("scrapy_playwright") is None,
+                                             reason="scrapy-playwright is not installed (pip install -e '.[render]')")
+needs_scrapy_splash = pytest.mark.skipif(importlib.util.find_spec("scrapy_splash") is None,
+                                         reason="scrapy-splash is not installed (pip install -e '.[render]')")
+
+
+@needs_scrapy_playwright
 def test_playwright_is_wired_only_for_an_outlet_that_needs_js(monkeypatch):
     monkeypatch.setattr("crawler.addons.rendering.find_chromium", lambda: "/usr/lib/chromium/chromium-headless-shell")
     js = _crawler(ScriptedSiteSpider).settings
@@ -210,12 +218,14 @@ def test_playwright_is_wired_only_for_an_outlet_that_needs_js(monkeypatch):
     assert RenderMiddleware in static.getdict("DOWNLOADER_MIDDLEWARES")  # the cheap guard stays
 
 
+@needs_scrapy_playwright
 def test_render_enabled_wires_an_outlet_that_renders_per_request(monkeypatch):
     monkeypatch.setattr("crawler.addons.rendering.find_chromium", lambda: "/usr/bin/chromium")
     s = _crawler(StaticSiteSpider, RENDER_ENABLED=True).settings
     assert s.getdict("DOWNLOAD_HANDLERS")["http"] == PLAYWRIGHT_HANDLER
 
 
+@needs_scrapy_splash
 def test_splash_url_selects_splash_with_the_compat_middleware():
     from crawler.splash_compat import SplashCompatMiddleware
 
@@ -226,6 +236,7 @@ def test_splash_url_selects_splash_with_the_compat_middleware():
     assert PLAYWRIGHT_HANDLER not in s.getdict("DOWNLOAD_HANDLERS").values()
 
 
+@needs_scrapy_playwright
 def test_a_missing_browser_is_a_clear_error(monkeypatch):
     monkeypatch.setattr("crawler.addons.rendering.find_chromium", lambda: None)
     with pytest.raises(RenderingError, match="apt-get install chromium-headless-shell"):
