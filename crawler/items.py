@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import scrapy
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: provenance
 
 # Field name -> kind. "list" fields hold lists (of str, or of dicts for images/related/embeds);
+# "map" fields hold a dict of str -> str (provenance: field -> the step that gave its value);
 # everything else holds one str (or int for word_count / schema_version), or None when unknown.
 FIELD_KINDS: dict[str, str] = {
     "url": "str",
@@ -37,9 +38,11 @@ FIELD_KINDS: dict[str, str] = {
     "content_hash": "str",
     "fetched_at": "str",
     "schema_version": "int",
+    "provenance": "map",
 }
 
 LIST_FIELDS = frozenset(k for k, v in FIELD_KINDS.items() if v == "list")
+MAP_FIELDS = frozenset(k for k, v in FIELD_KINDS.items() if v == "map")
 
 
 class Article(scrapy.Item):
@@ -67,11 +70,18 @@ class Article(scrapy.Item):
     content_hash = scrapy.Field()
     fetched_at = scrapy.Field()
     schema_version = scrapy.Field()
+    provenance = scrapy.Field()
 
 
 assert set(Article.fields) == set(FIELD_KINDS), "items.Article and FIELD_KINDS disagree"
 
 
 def empty_article() -> dict:
-    """A plain dict with every field present and unknown (None or [])."""
-    return {k: ([] if k in LIST_FIELDS else None) for k in FIELD_KINDS}
+    """A plain dict with every field present and unknown (None, [] or {})."""
+    return {k: empty_value(k) for k in FIELD_KINDS}
+
+
+def empty_value(field: str):
+    """What an unknown value of ``field`` is: [] for lists, {} for maps, else None."""
+    kind = FIELD_KINDS.get(field)
+    return [] if kind == "list" else {} if kind == "map" else None

@@ -10,6 +10,7 @@ page in that cache (research/perf-baseline.md).
 from __future__ import annotations
 
 from itemloaders.processors import Identity, Join, MapCompose, TakeFirst
+from itemloaders.utils import arg_to_iter
 from scrapy.loader import ItemLoader
 
 from crawler.extract.text import squash
@@ -55,6 +56,11 @@ UNIQUE_URL = UniqueBy("url")
 
 
 class ArticleLoader(ItemLoader):
+    """Also records provenance: ``step`` names the extraction step adding values now (set by the
+    chain before each step), and ``provenance`` maps each field to the step that first gave it a
+    value, which is the value the output processors keep (scalars take the first value; list
+    fields are filled by one source, ``add_if_missing``)."""
+
     default_item_class = Article
     default_input_processor = TEXT_IN
     default_output_processor = FIRST
@@ -74,6 +80,23 @@ class ArticleLoader(ItemLoader):
     embeds_out = UNIQUE_URL
     word_count_in = IDENTITY
     schema_version_in = IDENTITY
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step: str | None = None
+        self.provenance: dict[str, str] = {}
+        # raw date texts with the step that added each: the chain chooses among them (choose_date)
+        self.date_candidates: dict[str, list[tuple[str, str | None]]] = {}
+
+    def add_value(self, field_name, value, *processors, re=None, **kw):
+        if field_name in ("published_raw", "modified_raw"):
+            for v in arg_to_iter(value):
+                if isinstance(v, str) and v.strip():
+                    self.date_candidates.setdefault(field_name, []).append((v, self.step))
+        had = field_name is None or self.has(field_name)
+        super().add_value(field_name, value, *processors, re=re, **kw)
+        if not had and self.step and self.has(field_name):
+            self.provenance.setdefault(field_name, self.step)
 
     def has(self, field: str) -> bool:
         """Whether some earlier step of the chain already gave ``field`` a value."""

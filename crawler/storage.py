@@ -52,7 +52,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from crawler.arabic import fold
-from crawler.items import FIELD_KINDS, LIST_FIELDS
+from crawler.items import FIELD_KINDS, LIST_FIELDS, MAP_FIELDS
 
 KEY_COLUMN = "canonical_url"
 TIMESTAMP_COLUMNS = ("first_seen", "last_seen")
@@ -64,7 +64,7 @@ VERSIONED_FIELDS = ("url", "title", "subtitle", "body", "authors", "dateline", "
 # Bound parameters per IN (...) list: far below SQLite's 32766 and PostgreSQL's 65535.
 _CHUNK = 500
 
-_COLUMN_TYPES = {"str": Text, "int": Integer, "list": Text}  # lists are stored as JSON text
+_COLUMN_TYPES = {"str": Text, "int": Integer, "list": Text, "map": Text}  # lists and maps as JSON text
 # SQLite only aliases the rowid for INTEGER PRIMARY KEY, so a BIGINT key would stay NULL there.
 _ID_TYPE = BigInteger().with_variant(Integer, "sqlite")
 
@@ -184,6 +184,8 @@ def _encode(row: Mapping[str, Any], folded: tuple[str, str] | None = None) -> di
         value = row.get(name)
         if kind == "list":
             out[name] = None if value is None else _no_nul(json.dumps(list(value), ensure_ascii=False))
+        elif kind == "map":
+            out[name] = _no_nul(json.dumps(dict(value), ensure_ascii=False)) if isinstance(value, Mapping) else None
         elif kind == "int" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
             out[name] = int(value)
         elif kind == "int" and not isinstance(value, int | None):
@@ -209,6 +211,9 @@ def _decode(mapping: Mapping[str, Any]) -> dict[str, Any]:
     for name in LIST_FIELDS:
         if name in out:
             out[name] = json.loads(out[name]) if out[name] else []
+    for name in MAP_FIELDS:
+        if name in out:
+            out[name] = json.loads(out[name]) if out[name] else {}
     for name in (*TIMESTAMP_COLUMNS, "seen_at"):
         if name in out:
             out[name] = _as_utc(out[name])
@@ -224,8 +229,8 @@ def _non_empty(column: Column) -> Any:
     kind = FIELD_KINDS.get(column.name, "str")
     if kind == "int":
         return column.is_not(None)
-    if kind == "list":
-        return column.is_not(None) & column.not_in(["", "[]"])
+    if kind in ("list", "map"):
+        return column.is_not(None) & column.not_in(["", "[]", "{}"])
     return column.is_not(None) & (column != "")
 
 

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from crawler.commands.export import PARQUET_SCHEMA, ExportError, export
-from crawler.items import empty_article
+from crawler.items import SCHEMA_VERSION, empty_article
 from crawler.storage import ArticleStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,7 +69,7 @@ def test_parquet_has_the_declared_schema(db: Path, tmp_path: Path) -> None:
     s.close()
     table = pq.read_table(out)
     assert table.schema.remove_metadata() == PARQUET_SCHEMA.remove_metadata()
-    assert table.schema.metadata[b"schema_version"] == b"1"
+    assert table.schema.metadata[b"schema_version"] == str(SCHEMA_VERSION).encode()
     rows = {r["url"]: r for r in table.to_pylist()}
     assert rows["https://north.test/news/2"]["related"] == [
         {"title": "خبر ذو صلة", "url": "https://north.test/r", "text": None}]
@@ -97,7 +97,7 @@ def test_filters_and_the_card_counted_by_hand(db: Path, tmp_path: Path) -> None:
         "https://north.test/news/2"]  # 1 is too early, 3 is a linked copy, 4 has no date
     assert card["per_outlet_day"] == {"north": {"2024-05-02": 1}}
     on_disk = json.loads((tmp_path / "f.jsonl.card.json").read_text(encoding="utf-8"))
-    assert on_disk["rows"] == 1 and on_disk["schema_version"] == 1
+    assert on_disk["rows"] == 1 and on_disk["schema_version"] == SCHEMA_VERSION
     assert on_disk["field_coverage"]["tags"] == 1.0 and on_disk["field_coverage"]["authors"] == 0.0
     assert "| north | 2024-05-02 | 1 |" in (tmp_path / "f.jsonl.card.md").read_text(encoding="utf-8")
 

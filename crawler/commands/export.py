@@ -43,7 +43,7 @@ NESTED_KEYS: dict[str, tuple[str, ...]] = {
 _str = pa.string()
 PARQUET_SCHEMA = pa.schema(
     [pa.field(name, {
-        "str": _str, "int": pa.int64(),
+        "str": _str, "int": pa.int64(), "map": pa.map_(_str, _str),
         "list": pa.list_(pa.struct([(k, _str) for k in NESTED_KEYS[name]])) if name in NESTED_KEYS
         else pa.list_(_str),
     }[kind]) for name, kind in FIELD_KINDS.items()]
@@ -80,6 +80,8 @@ def shape(row: dict[str, Any]) -> dict[str, Any]:
                      for e in (value or []) if isinstance(e, dict)]
         elif FIELD_KINDS.get(name) == "list":
             value = [str(v) for v in (value or []) if v is not None]
+        elif FIELD_KINDS.get(name) == "map":
+            value = {str(k): str(v) for k, v in (value or {}).items() if v is not None}
         elif isinstance(value, datetime):
             value = value.astimezone(UTC).isoformat(timespec="seconds")
         out[name] = value
@@ -144,7 +146,7 @@ def write_csv(records: Iterator[dict[str, Any]], path: Path, card: Card) -> None
         writer.writeheader()
         for record in records:
             card.add(record)
-            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
                              for k, v in record.items()})
 
 
