@@ -16,6 +16,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 
 from crawler.arabic import fold, segment
+from crawler.extract.bylines import Masthead, read_credits
 from crawler.workers import apply_stage
 
 # If segmenting a long body would leave less than this share of its words, something unusual is
@@ -51,8 +52,13 @@ def split_related(item: Any, counts: Counter, settings: Any = None) -> None:
     body = adapter.get("body")
     if not isinstance(body, str) or not body.strip():
         return
+    masthead = Masthead(names=tuple(n for n in (adapter.get("outlet_name"), adapter.get("outlet")) if n),
+                        hosts=(adapter.get("url") or "",))
     seg = segment(body, _reference(adapter.get("fetched_at")), detect_title=False, cut_lead=False,
-                  join_wraps=False, tidy=False)
+                  join_wraps=False, tidy=False, masthead=masthead.is_outlet)
+    provenance = adapter.get("provenance")
+    if not isinstance(provenance, dict):
+        provenance = {}
 
     def inc(name: str, n: int = 1) -> None:
         if n:
@@ -92,18 +98,29 @@ def split_related(item: Any, counts: Counter, settings: Any = None) -> None:
     if new or adapter.get("embeds") is not None:
         adapter["embeds"] = embeds
     inc("embeds_added", new)
-    # structure first: text-derived values only fill what the page did not give
-    masthead = fold(adapter.get("outlet_name") or "")
+    # structure first: text-derived values only fill what the page did not give; a byline read
+    # from the text passes the same judgement as every other author value (bylines.read_credit)
+    credit = read_credits(seg.get("authors") or [], masthead)
+    found = {"source": seg.get("source") or credit.source, "dateline": seg.get("dateline") or credit.dateline,
+             "section": seg.get("section")}
     for name in ("source", "dateline", "section"):
-        if name == "source" and masthead and seg.get(name) and fold(seg[name]) == masthead:
+        value = found[name]
+        if name == "source" and value and masthead.is_outlet(value):
             continue  # the outlet signing its own lead line ("شفق نيوز/ بغداد") is not a source
-        if not adapter.get(name) and seg.get(name):
-            adapter[name] = seg[name]
+        if not adapter.get(name) and value:
+            adapter[name] = value
+            provenance[name] = "body_text"
             inc(f"{name}_filled")
-    for name in ("authors", "tags"):
-        if not adapter.get(name) and seg.get(name):
-            adapter[name] = list(seg[name])
+    for name, values in (("authors", credit.authors), ("tags", seg.get("tags") or [])):
+        if not adapter.get(name) and values:
+            adapter[name] = list(values)
+            provenance[name] = "body_text"
             inc(f"{name}_filled")
+    for name, n in (("related", added), ("embeds", new)):
+        if n and name not in provenance:
+            provenance[name] = "body_text"
+    if provenance and (isinstance(adapter.item, dict) or "provenance" in adapter.field_names()):
+        adapter["provenance"] = provenance
 
 
 class RelatedPipeline:

@@ -11,6 +11,7 @@ Matching is on `fold`ed lines, so hamza/alef/tatweel/diacritic variants of a mar
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from crawler.arabic import lexicon
@@ -66,6 +67,8 @@ _EMAIL_OR_URL = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.
 _BARE_TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$|^-?\d{1,3}\s*°[cf]?$")
 _BULLET = re.compile(r"^\s*(?:[•◄►▪●■◆*·▸]|-(?=\s)|\d{1,2}[.)](?=\s))\s*")
 _BREADCRUMB = re.compile(r"^الرئيسيه\s*[»›>/]\s*")
+_TAIL_LINE = re.compile(r"[\s\-–—ـ]*(?:[(\[]\s*(?P<paren>[^()\[\]\n]{2,30}?)\s*[)\]]|[\-–—ـ]+\s*(?P<bare>[^()\-–—\n]{2,30}?))\s*\.?")
+_TAIL_GLUED = re.compile(r"(?<=[.!؟])(?P<end>)\s*[\-–—ـ]*\s*[(\[]\s*(?P<v>[^()\[\]\n]{2,30}?)\s*[)\]]\s*$")
 _RELATIVE_STAMP = re.compile(r"^(?:منذ|قبل)\s+\S+(?:\s+\S+)?(?:في)?$")
 
 # Embedded tweets, flattened: text [pic.twitter.com/x] — Name (@handle) Month D, YYYY
@@ -150,16 +153,23 @@ class _Result(dict):
             self["tags"].append(tag)
 
 
-def _empty() -> _Result:
-    return _Result(
+def _not_outlet(_text: str) -> bool:
+    return False
+
+
+def _empty(masthead: Callable[[str], bool] | None = None) -> _Result:
+    res = _Result(
         body="", title=None, source=None, authors=[], dateline=None, section=None, tags=[], hashtags=[],
         related=[], embeds=[], image_captions=[], published_at=None, reject=False, page_type="article",
     )
+    res.is_outlet = masthead or _not_outlet  # an attribute: not one of the returned fields
+    return res
 
 
 # ---------------------------------------------------------------------------------------------
 def segment(text: str | None, reference: datetime | None = None, *, detect_title: bool = True,
-            cut_lead: bool = True, join_wraps: bool = True, tidy: bool = True) -> dict:
+            cut_lead: bool = True, join_wraps: bool = True, tidy: bool = True,
+            masthead: Callable[[str], bool] | None = None) -> dict:
     """Split raw article text into body and fields.
 
     Returns a dict with body, title, source, authors, dateline, section, tags, hashtags,
@@ -169,8 +179,11 @@ def segment(text: str | None, reference: datetime | None = None, *, detect_title
     The keyword options make it conservative for bodies that came from HTML: `detect_title=False`
     never takes a first line as the title, `cut_lead=False` leaves an inline "City (Outlet) --"
     lead in the body (the fields are still filled), `join_wraps=False` keeps single line breaks,
-    `tidy=False` leaves body wording alone (no "#" removal, no space before a glued quote)."""
-    res = _empty()
+    `tidy=False` leaves body wording alone (no "#" removal, no space before a glued quote).
+    A lead that names no place, only a credit (the outlet's own name: `masthead(text)` says
+    whether a text is the outlet; an agency), is not part of the printed sentence and is cut
+    whatever `cut_lead` says ("المدينة نيوز :- بلغت ..." -> dateline, body from "بلغت")."""
+    res = _empty(masthead)
     text = normalize(text)
     if not text:
         return res
@@ -432,14 +445,23 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
                 continue
         lines[i] = _space_glued_quotes(line) if tidy else line
         kept += 1
-    # the last line in parentheses, one to three words: the source ("(المشهد)")
+    # the agency tail: the last line in parentheses, one to three words ("(المشهد)", "--(بترا)"),
+    # or a known agency or credit after a dash ("- وكالات"); or such a credit glued to the end of
+    # the last sentence ("... الأربعاء. (رويترز)")
     last = _last_content(lines)
-    if last is not None:
-        m = re.fullmatch(r"\(\s*([^()]{2,30})\s*\)", lines[last].strip())
-        if m and _words(m.group(1)) <= 3 and kept > 1:
+    if last is not None and kept > 1:
+        tail_line = lines[last].strip()
+        m = _TAIL_LINE.fullmatch(tail_line)
+        value = m and (m["paren"] or m["bare"])
+        if value and (m["paren"] and _words(value) <= 3 or _is_agency(value)):
             if not res["source"]:
-                res["source"] = m.group(1).strip()
+                res["source"] = value.strip()
             lines[last] = None
+        else:
+            g = _TAIL_GLUED.search(tail_line)
+            if g and _is_agency(g["v"]):
+                res["source"] = res["source"] or g["v"].strip()
+                lines[last] = tail_line[: g.start()].rstrip() + g["end"]
     if detect_title:
         _detect_title(lines, res, chrome_before)
 
@@ -639,7 +661,7 @@ def _inline_lead(line: str, plain: str, res: _Result, reference: datetime | None
             parts.append(part)
     if len(parts) < 2:
         return False, None
-    dateline = source = published = None
+    dateline = source = published = own = None
     used = 0
     for part in parts[:-1]:
         p = part.replace("\x00", "/").strip()
@@ -654,19 +676,21 @@ def _inline_lead(line: str, plain: str, res: _Result, reference: datetime | None
             published = _date_only(p, reference)
         elif source is None and _is_agency(p):
             source = p
+        elif own is None and used == 0 and res.is_outlet(p):
+            own = _EDGE_PUNCT.sub("", _restore(line, p))  # the outlet signing its lead: "المدينة نيوز :-"
         else:
             break
         used += 1
-    if used == 0 or (dateline is None and source is None) or used >= len(parts):
+    if used == 0 or (dateline is None and source is None and own is None) or used >= len(parts):
         return False, None
     body = " ".join(x.replace("\x00", "/") for x in parts[used:]).strip()
     if _words(body) < 3:
         return False, None
-    res["dateline"] = res["dateline"] or dateline
+    res["dateline"] = res["dateline"] or dateline or own
     res["source"] = res["source"] or source
     res["published_at"] = res["published_at"] or published
-    if not cut_lead:
-        return True, line
+    if not cut_lead and dateline is not None:
+        return True, line  # "City / Agency - ...": the printed lead of the sentence stays
     return True, _tail(line, _key(body)) if _key(body) else body
 
 

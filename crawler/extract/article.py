@@ -1,7 +1,14 @@
-"""The extraction chain: outlet selectors -> JSON-LD -> meta tags / microdata -> generic fallback.
+"""The extraction chain: outlet selectors -> JSON-LD -> RDFa / microdata / meta tags -> the page's
+own markup (``<time>``, printed stamps, byline elements) -> generic fallback (trafilatura).
 
 ``extract_article`` is pure (a parsed page and its URL in, an ``Article`` out), so spiders, the
 ``scrapy extract`` command and tests all run the same code on the same single parse of the page.
+
+Every field records the step that gave its value in ``item["provenance"]`` (outlet, json_ld, rdfa,
+microdata, meta, time, printed, url, byline, markup, trafilatura). For outlet modules the item
+also says, as ``item._layout``, which declared selectors found nothing ("missed": the generic chain
+filled in) and where the outlet's title or date disagrees with the generic chain's ("disagree");
+the spider counts both, and the run monitors flag a layout that drifted.
 """
 
 from __future__ import annotations
@@ -9,18 +16,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from urllib.parse import urljoin
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector
 
 from crawler.extract import fallback, structure
-from crawler.extract.dates import date_from_url, parse_machine_date
+from crawler.extract.bylines import Credit, Masthead, read_credit
+from crawler.extract.dates import date_from_url, parse_machine_date, to_datetime
+from crawler.extract.printed import chrome_ancestor, page_stamps
 from crawler.extract.query import elements, first, is_xpath, query
 from crawler.extract.structured import PageMeta, ld_list, ld_text, ld_url
 from crawler.extract.text import local_tag, paragraphs, squash, text_of
-from crawler.items import FIELD_KINDS, SCHEMA_VERSION, Article
+from crawler.items import FIELD_KINDS, SCHEMA_VERSION, Article, empty_value
 from crawler.loaders import ArticleLoader
 
 
@@ -70,46 +79,12 @@ class Page:
         return urljoin(self.url, href)
 
 
-# "كتب", "كتبت", "بقلم", "بواسطة", "إعداد", "تقرير", "تحرير" (written by ...): a verb or label, not a name.
-_BYLINE_PREFIX = re.compile(
-    r"^\s*(?:(?:كتبت|كتبه|كتب|بقلم|بواسطة|إعداد|اعداد|تقرير|تحرير|حوار|ترجمة|by|written by|author)(?=[\s:：\-–—/|]|$)\s*[:：\-–—/|]*\s*)+",
-    re.IGNORECASE,
-)
-# Given names that begin with و: a leading و there is part of the name, not "and".
-_WAW_NAMES = frozenset(("وليد", "وائل", "وفاء", "وسام", "وداد", "وجدي", "وحيد", "وهبة", "وردة", "وعد", "وديع", "وصفي",
-              "ولاء", "وفيق", "وهيب", "ورد", "وجيه", "وضاح", "ولید", "وفاء", "وداعة", "وصال", "وئام"))
-_SPLIT_AUTHORS = re.compile(r"\s*(?:،|,|;|\s&\s|\sand\s|\s[-–—|]\s)\s*")
-
 
 def clean_author_names(raw: str | None) -> list[str]:
-    """One byline string -> author names: strips "كتب"-style prefixes and splits joint bylines.
-
-    "أ ب وج د" (two people joined by the attached conjunction و) is split only when both sides
-    have at least two words, so a single name such as "سارة وليد" stays whole.
-    """
-    if not raw:
-        return []
-    text = _BYLINE_PREFIX.sub("", squash(raw)).strip(" :-–—|")
-    if not text or text.startswith(("http://", "https://", "www.")):
-        return []
-    names: list[str] = []
-    for part in _SPLIT_AUTHORS.split(text):
-        part = part.strip()
-        if not part:
-            continue
-        words = part.split()
-        cut = None
-        for i in range(2, len(words) - 1):
-            w = words[i]
-            if w.startswith("و") and len(w) > 2 and w not in _WAW_NAMES:
-                cut = i
-                break
-        if cut is not None:
-            names.append(" ".join(words[:cut]))
-            names.append(" ".join([words[cut][1:], *words[cut + 1:]]))
-        else:
-            names.append(part)
-    return [n for n in names if n]
+    """One byline string -> author names: role prefixes stripped ("كتب", "بقلم"...), joint bylines
+    split ("أ ب وج د" when both sides have at least two words), and what is not a person left out
+    (URLs, places, agencies, roles). The outlet's own names need a ``Masthead``: see ``bylines``."""
+    return read_credit(raw).authors
 
 
 def _fold_words(text: str) -> set[str]:
@@ -118,16 +93,81 @@ def _fold_words(text: str) -> set[str]:
     return set(re.findall(r"\w+", fold(text)))
 
 
+_TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " « ", " » ")
+
+
 def _strip_site_suffix(title: str, site_names: list[str]) -> str:
     """'Headline - BBC News عربي' -> 'Headline' when the tail is the site's name."""
-    for sep in (" - ", " | ", " – ", " — ", " :: "):
+    for sep in _TITLE_SEPARATORS[:5]:
         if sep in title:
             head, tail = title.rsplit(sep, 1)
             tail_l = tail.strip().casefold()
             short_name = len(tail.split()) <= 3 and len(head.split()) >= 3 and not any(c.isdigit() for c in tail)
             if any(n and (n.casefold() in tail_l or tail_l in n.casefold()) for n in site_names) or short_name:
                 return head.strip()
+    # "Site - Headline" (og:title prefixed with the site's name)
+    for sep in _TITLE_SEPARATORS[:5]:
+        if sep in title:
+            head, tail = title.split(sep, 1)
+            head_l = head.strip().casefold()
+            if head_l and any(n and (n.casefold() == head_l) for n in site_names) and len(tail.split()) >= 3:
+                return tail.strip()
     return title.strip()
+
+
+def title_affixes(title: str | None, headline: str | None) -> list[str]:
+    """The parts a page's ``<title>`` (or og:title) adds around its headline, split at the usual
+    separators: [' - المدينة نيوز'] -> ['المدينة نيوز']. The last of a suffix and the first of a
+    prefix is the site's name; the others are sections."""
+    from crawler.arabic import fold
+
+    if not title or not headline:
+        return []
+    t, h = " ".join(title.split()), " ".join(headline.split())
+    ft, fh = fold(t), fold(h)
+    if not fh or fh not in ft or ft == fh:
+        return []
+    start = ft.index(fh)
+    before, after = ft[:start], ft[start + len(fh):]
+    parts: list[str] = []
+    sep = r"\s+[-|–—:]+\s+|\s*[|:]\s*|^\s*[-–—]+\s*|\s*[-–—]+\s*$"
+    # map folded offsets back to display text: fold keeps word boundaries, so split the display
+    # title at the same word counts
+    words = t.split()
+    n_before, n_head = len(before.split()), len(fh.split())
+    disp_before = " ".join(words[:n_before])
+    disp_after = " ".join(words[n_before + n_head:])
+    if before.strip():
+        pre = [p.strip() for p in re.split(sep, disp_before) if p and p.strip(" -|–—:")]
+        parts.extend(pre)
+    if after.strip():
+        post = [p.strip() for p in re.split(sep, disp_after) if p and p.strip(" -|–—:")]
+        parts.extend(reversed(post))  # the far end first: the site's name
+    return [p.strip(" -|–—:") for p in parts if p.strip(" -|–—:")]
+
+
+def page_masthead(page: Page, outlet_name: str | None, aliases: tuple[str, ...] = (), slug: str | None = None) -> Masthead:
+    """Who the outlet is, from the module (name, aliases, slug) and from what the page states:
+    og:site_name, application-name, the publisher (JSON-LD, microdata), the twitter:site handle,
+    and the name its ``<title>`` or og:title adds around the headline."""
+    meta = page.meta
+    names = [outlet_name, *aliases, meta.first_meta("og:site_name", "application-name")]
+    pub = meta.resolve(meta.article_ld.get("publisher"))
+    names.append(ld_text(pub) if pub else None)
+    names.extend(n for n, _ in meta.microdata_people("publisher"))
+    h1 = first(page.sel.root, "//h1")
+    headline = text_of(h1) if h1 is not None else None
+    for raw in (first(page.sel.root, "//title/text()"), meta.first_meta("og:title"), meta.first_meta("twitter:title")):
+        affixes = title_affixes(raw, headline)
+        if affixes:
+            names.append(affixes[0])
+    handle = meta.first_meta("twitter:site")  # last: a handle is a name, but not a display name
+    if handle:
+        names.append(handle.lstrip("@"))
+    hosts = [urlsplit(page.url).hostname or ""]
+    if slug:
+        names.append(slug)
+    return Masthead(names=tuple(dict.fromkeys(n.strip() for n in names if n and n.strip())), hosts=tuple(hosts))
 
 
 def _site_names(page: Page, outlet_name: str | None, aliases: tuple[str, ...] = ()) -> list[str]:
@@ -137,50 +177,44 @@ def _site_names(page: Page, outlet_name: str | None, aliases: tuple[str, ...] = 
     return [n for n in names if n]
 
 
-def _masthead_names(page: Page, outlet_name: str | None, aliases: tuple[str, ...]) -> set[str]:
-    return {n.casefold() for n in _site_names(page, outlet_name, aliases)}
-
-
-def _choose_title(page: Page, outlet_name: str | None) -> str | None:
-    sites = _site_names(page, outlet_name)
+def _choose_title(page: Page, outlet_name: str | None, masthead: Masthead | None = None) -> tuple[str | None, str | None]:
+    """(title, step): the visible h1 when it agrees with the page's metadata ("markup"), else the
+    metadata's headline (JSON-LD, og:title, twitter:title, <title>) without the site's name."""
+    sites = _site_names(page, outlet_name) + list(masthead.names if masthead else ())
     ld = page.meta.article_ld
-    meta_titles = [ld_text(ld.get("headline")), ld_text(ld.get("name")),
-                   page.meta.first_meta("og:title"), page.meta.first_meta("twitter:title"),
-                   first(page.sel.root, "//title/text()")]
-    meta_titles = [_strip_site_suffix(squash(t), sites) for t in meta_titles if t and squash(t)]
+    candidates = [(ld_text(ld.get("headline")), "json_ld"), (ld_text(ld.get("name")), "json_ld"),
+                  (page.meta.first_meta("og:title"), "meta"), (page.meta.first_meta("twitter:title"), "meta"),
+                  (first(page.sel.root, "//title/text()"), "meta")]
+    meta_titles = [(_strip_site_suffix(squash(t), sites), step) for t, step in candidates if t and squash(t)]
     h1s = [text_of(h) for h in query(page.sel.root, "//h1")]
     h1s = [h for h in h1s if len(h) >= 8]
     # The visible headline wins when it agrees with the metadata: outlets give SEO variants to
     # og:title and JSON-LD (BBC), but the h1 is what readers see.
     for h in h1s:
         hw = _fold_words(h)
-        for t in meta_titles:
+        for t, _ in meta_titles:
             tw = _fold_words(t)
             if hw and tw and len(hw & tw) / max(len(hw), 1) >= 0.5:
-                return h
+                return h, "markup"
     if meta_titles:
         return meta_titles[0]
-    return h1s[0] if h1s else None
+    return (h1s[0], "markup") if h1s else (None, None)
 
 
-def _is_masthead(name: str, exclude: set[str]) -> bool:
-    """A masthead name is not an author ("LBCI" on LBCI, whose og:site_name is "LBCIV7")."""
-    n = name.casefold()
-    return any(n == x or (len(n) >= 3 and x.startswith(n)) for x in exclude)
+def _headline_element(page: Page, title: str | None):
+    """The element that shows the headline (an h1 whose text is the title, else the first h1)."""
+    h1s = elements(query(page.sel.root, "//h1"))
+    if title:
+        from crawler.arabic import fold
 
-
-def _ld_people(value, exclude: set[str]) -> list[str]:
-    names: list[str] = []
-    for person in ld_list(value):
-        if isinstance(person, dict):
-            types = person.get("@type")
-            if types and ("Organization" in str(types) or "NewsMediaOrganization" in str(types)):
-                continue
-            name = ld_text(person.get("name"))
-        else:
-            name = ld_text(person)
-        names.extend(n for n in clean_author_names(name) if not _is_masthead(n, exclude))
-    return names
+        key = fold(title)
+        for h in h1s:
+            if fold(text_of(h)) == key:
+                return h
+        for h in h1s:
+            if key and key in fold(text_of(h)):
+                return h
+    return next((h for h in h1s if len(text_of(h)) >= 8), None)
 
 
 def _split_keywords(values) -> list[str]:
@@ -207,12 +241,60 @@ def _texts(results) -> list[str]:
     return out
 
 
-def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors, exclude: set[str]) -> None:
+class _Credits:
+    """Author values of the chain's sources, judged as they come: the first source that names a
+    person gives ``authors``; datelines and sources found on the way are kept for their fields."""
+
+    def __init__(self, loader: ArticleLoader, masthead: Masthead):
+        self.loader, self.masthead = loader, masthead
+        self.dateline: tuple[str, str] | None = None  # (value, step)
+        self.source: tuple[str, str] | None = None
+
+    def add(self, values, step: str, *, organization: bool = False) -> bool:
+        """Judge ``values`` (strings, or (name, is_organization) pairs) from one source; True when
+        the source named a person."""
+        credit = Credit()
+        for v in values or ():
+            name, org = v if isinstance(v, tuple) else (v, organization)
+            if name:
+                credit.merge(read_credit(name, self.masthead, organization=org))
+        if credit.dateline and self.dateline is None:
+            self.dateline = (credit.dateline, step)
+        if credit.source and self.source is None:
+            self.source = (credit.source, step)
+        if credit.authors and not self.loader.has("authors"):
+            self.loader.step = step
+            self.loader.add_value("authors", credit.authors)
+        return bool(credit.authors)
+
+    def fill(self) -> None:
+        for field, found in (("dateline", self.dateline), ("source", self.source)):
+            if found and not self.loader.has(field):
+                self.loader.step = found[1]
+                self.loader.add_value(field, found[0])
+
+
+# Selectors field -> the item field it fills (for the layout check)
+_SELECTOR_FIELDS = {"title": "title", "subtitle": "subtitle", "body": "body", "authors": "authors",
+                    "published": "published_at", "modified": "modified_at", "section": "section", "tags": "tags",
+                    "related": "related", "source": "source", "images": "images"}
+
+
+def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors, credits: _Credits) -> set[str]:
+    """The outlet's own selectors. Returns the item fields whose declared selector matched."""
     root = page.sel.root
+    matched: set[str] = set()
+    loader.step = "outlet"
+
+    def add(field: str, values) -> None:
+        if values:
+            matched.add(field)
+        loader.add_value(field, values)
+
     if s.title:
-        loader.add_value("title", _texts(query(root, s.title)))
+        add("title", _texts(query(root, s.title)))
     if s.subtitle:
-        loader.add_value("subtitle", _texts(query(root, s.subtitle)))
+        add("subtitle", _texts(query(root, s.subtitle)))
     if s.body:
         containers = elements(query(root, s.body))
         drop: set = set()
@@ -232,29 +314,38 @@ def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors, exclud
         drop.update(read_also_elements)
         loader.add_if_missing("embeds", found_embeds)
         page.inbody_related = read_also
-        loader.add_if_missing("body", paragraphs(containers, drop=frozenset(drop)))
+        body = paragraphs(containers, drop=frozenset(drop))
+        if body:
+            matched.add("body")
+        loader.add_if_missing("body", body)
     if s.authors:
-        names: list[str] = []
-        for text in _texts(query(root, s.authors)):
-            names.extend(n for n in clean_author_names(text) if not _is_masthead(n, exclude))
-        loader.add_if_missing("authors", names)
+        texts = _texts(query(root, s.authors))
+        if texts:
+            matched.add("authors")
+        credits.add(texts, "outlet")
+        loader.step = "outlet"
     if s.published:
         loader.add_value("published_raw", _texts(query(root, s.published))[:1])
     if s.modified:
         loader.add_value("modified_raw", _texts(query(root, s.modified))[:1])
     if s.section:
-        loader.add_value("section", _texts(query(root, s.section)))
+        add("section", _texts(query(root, s.section)))
     if s.source:
-        loader.add_value("source", _texts(query(root, s.source)))
+        add("source", _texts(query(root, s.source)))
     if s.tags:
-        loader.add_if_missing("tags", _texts(query(root, s.tags)))
+        tags = _texts(query(root, s.tags))
+        if tags:
+            matched.add("tags")
+        loader.add_if_missing("tags", tags)
     related = []
     if s.related:
         for a in elements(query(root, s.related)):
             url = page.absolute(a.get("href"))
-            title = text_of(a) or squash(a.get("title") or "")
+            title = structure.link_title(a)
             if url and title:
                 related.append({"title": title, "url": url, "text": None})
+        if related:
+            matched.add("related")
     loader.add_if_missing("related", related + page.inbody_related)
     if s.images:
         images = []
@@ -263,32 +354,47 @@ def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors, exclud
             if url and not url.startswith("data:"):
                 caption = squash(img.get("alt") or "") or None
                 images.append({"url": url, "caption": caption})
+        if images:
+            matched.add("images")
         loader.add_if_missing("images", images)
+    return matched
 
 
-def _add_structured_fields(loader: ArticleLoader, page: Page, outlet_name: str | None,
-                           aliases: tuple[str, ...] = ()) -> None:
+def _add_structured_fields(loader: ArticleLoader, page: Page, outlet_name: str | None, masthead: Masthead,
+                           credits: _Credits) -> None:
     meta, ld = page.meta, page.meta.article_ld
     if not loader.has("title"):
-        loader.add_value("title", _choose_title(page, outlet_name))
-    loader.add_value("published_raw", [ld_text(ld.get("datePublished")),
-                                       meta.first_meta("article:published_time", "og:published_time",
-                                                       "datepublished", "pubdate", "publishdate",
-                                                       "date", "dc.date.issued", "dcterms.created"),
-                                       *meta.microdata("datePublished")[:1],
-                                       first(page.sel.root, "//time/@datetime")])
-    loader.add_value("modified_raw", [ld_text(ld.get("dateModified")),
-                                      meta.first_meta("article:modified_time", "og:updated_time",
-                                                      "datemodified", "dcterms.modified"),
-                                      *meta.microdata("dateModified")[:1]])
-    exclude = _masthead_names(page, outlet_name, aliases)
-    loader.add_if_missing("authors", _ld_people(meta.resolve(ld.get("author")), exclude))
-    meta_author = meta.first_meta("author", "article:author", "dc.creator")
-    loader.add_if_missing("authors", _ld_people(meta_author, exclude))
+        title, step = _choose_title(page, outlet_name, masthead)
+        loader.step = step
+        loader.add_value("title", title)
+    # authors: JSON-LD, RDFa, microdata, meta tags; each source judged (bylines.read_credit)
+    people = []
+    for person in ld_list(meta.resolve(ld.get("author"))):
+        if isinstance(person, dict):
+            types = str(person.get("@type") or "")
+            people.append((ld_text(person.get("name")), "Organization" in types))
+        else:
+            people.append((ld_text(person), False))
+    credits.add(people, "json_ld")
+    credits.add(meta.rdfa.get("creator", []) + meta.rdfa.get("author", []), "rdfa")
+    credits.add(meta.microdata_people("author"), "microdata")
+    credits.add([meta.first_meta("author", "article:author", "dc.creator", "dcterms.creator")], "meta")
+    # section: article:section, else JSON-LD articleSection (the last of a list: the leaf)
+    loader.step = "meta"
+    loader.add_value("section", meta.first_meta("article:section"))
     section = ld.get("articleSection")
-    loader.add_value("section", [meta.first_meta("article:section"), ld_text(section)])
-    loader.add_if_missing("tags", meta.all_meta("article:tag"))
+    loader.step = "json_ld"
+    loader.add_value("section", section[-1] if isinstance(section, list) and section
+                     and isinstance(section[-1], str) else ld_text(section))
+    loader.step = "microdata"
+    sections = meta.microdata("articleSection")
+    if len(sections) == 1 and len(sections[0].split()) <= 5:
+        loader.add_value("section", sections[0])
+    loader.step = "meta"
+    loader.add_if_missing("tags", _split_keywords(meta.all_meta("article:tag")))
+    loader.step = "json_ld"
     loader.add_if_missing("tags", _split_keywords(ld.get("keywords")))
+    loader.step = "meta"
     loader.add_if_missing("tags", _split_keywords(meta.first_meta("news_keywords", "keywords")))
     ld_image = meta.resolve(ld.get("image"))
     lead = meta.first_meta("og:image", "og:image:url", "og:image:secure_url") or ld_url(ld_image) \
@@ -304,17 +410,133 @@ def _add_structured_fields(loader: ArticleLoader, page: Page, outlet_name: str |
                 loader.replace_value("images", images + list(existing))
         else:
             loader.add_value("images", images)
-    desc = meta.first_meta("og:description", "description", "twitter:description")
-    loader.add_value("subtitle", None if not desc else None)  # descriptions are teasers, not subtitles
     canonical = meta.canonical or ld_url(ld.get("mainEntityOfPage")) or ld_url(ld.get("url"))
+    loader.step = None
     loader.add_value("canonical_url", page.absolute(canonical) if canonical else page.url)
     loader.add_value("language", meta.html_lang)
     body = ld_text(ld.get("articleBody"))
     if body and len(body) >= 300 and not loader.has("body"):
         from w3lib.html import remove_tags
 
+        loader.step = "json_ld"
         loader.add_value("body", [p for p in re.split(r"\n\s*\n|\r?\n", remove_tags(body)) if p.strip()])
 
+
+# ----- dates ----------------------------------------------------------------------------------
+
+_PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+                   "publish-date", "date", "dc.date.issued", "dc.date", "dcterms.created", "dcterms.issued",
+                   "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime")
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "lastmod",
+                  "last-modified")
+_PUBLISHED_RDFA = ("datepublished", "datecreated", "date", "created", "issued")
+_MODIFIED_RDFA = ("datemodified", "modified")
+
+
+def _machine_candidates(page: Page) -> dict[str, list[tuple[str, str]]]:
+    """Machine-readable date candidates, in the chain's order of trust: JSON-LD, RDFa, microdata,
+    meta tags. {kind: [(raw, step)]}."""
+    meta, ld = page.meta, page.meta.article_ld
+    # meta tags named by itemprop are microdata; PageMeta.meta merges them with name/property ones
+    named = {}
+    for m in query(page.sel.root, "//meta[@content][@name or @property or @http-equiv]"):
+        for attr in ("property", "name", "http-equiv"):
+            k = (m.get(attr) or "").strip().lower()
+            if k and k not in named:
+                named[k] = m.get("content").strip()
+    out: dict[str, list[tuple[str, str]]] = {"published": [], "modified": []}
+    for kind, ld_keys, rdfa_keys, md_keys, meta_keys in (
+            ("published", ("datePublished", "dateCreated"), _PUBLISHED_RDFA, ("datePublished", "dateCreated"),
+             _PUBLISHED_META),
+            ("modified", ("dateModified",), _MODIFIED_RDFA, ("dateModified",), _MODIFIED_META)):
+        for k in ld_keys:
+            out[kind].append((ld_text(ld.get(k)), "json_ld"))
+        for k in rdfa_keys:
+            out[kind].extend((v, "rdfa") for v in meta.rdfa.get(k, [])[:1])
+        for k in md_keys:
+            out[kind].extend((v, "microdata") for v in meta.microdata(k)[:1])
+        for k in meta_keys:
+            if named.get(k):
+                out[kind].append((named[k], "meta"))
+        out[kind] = [(raw, step) for raw, step in out[kind] if raw]
+    return out
+
+
+_HAS_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
+_EARLIEST = "1990-01-01"
+
+
+def parse_any_date(raw: str | None, tz: str | None) -> str | None:
+    """A machine-readable or printed (Arabic) date -> ISO 8601; a printed wall-clock time without
+    a zone gets the outlet's declared zone ``tz``."""
+    from crawler.arabic import parse_date
+
+    if not raw:
+        return None
+    iso = parse_machine_date(raw, tz)
+    if iso is None:
+        try:
+            iso = parse_date(raw)
+        except Exception:  # a date we cannot read is unknown, not a crash
+            iso = None
+        if iso and "T" in iso and not _HAS_OFFSET.search(iso):
+            iso = parse_machine_date(iso, tz)
+    if iso and (len(iso) < 10 or iso.startswith("--")):
+        return None  # a month, a year or a day without a year is no publication date
+    return iso
+
+
+def _plausible(iso: str, latest: datetime | None) -> bool:
+    if iso[:10] < _EARLIEST:
+        return False
+    when = to_datetime(iso)
+    return not (latest and when and when > latest)
+
+
+def choose_date(candidates: list[tuple[str, str]], tz: str | None,
+                latest: datetime | None = None) -> tuple[str | None, str | None, str | None]:
+    """THE date rule. ``candidates``: (raw, step) in the chain's order of trust (outlet selectors,
+    JSON-LD, RDFa, microdata, meta tags, ``<time>`` near the headline, printed stamps, the URL).
+
+    1. The first candidate that parses to a plausible date wins (not before 1990, not after
+       ``latest``: the fetch time plus a day's slack).
+    2. A winner that states only the day is refined by a later candidate with a time on that same
+       day ("2020-06-03" from the URL, "03 يونيو 2020 - 14:05" printed: the time is kept).
+    Returns (raw, iso, step); (first raw, None, None) when nothing parses."""
+    parsed = []
+    for raw, step in candidates:
+        iso = parse_any_date(raw, tz)
+        if iso and _plausible(iso, latest):
+            parsed.append((raw, iso, step))
+    if not parsed:
+        return (candidates[0][0] if candidates else None), None, None
+    raw, iso, step = parsed[0]
+    if "T" not in iso:
+        for raw2, iso2, step2 in parsed[1:]:
+            if "T" in iso2 and iso2[:10] == iso:
+                return raw2, iso2, step2
+    return raw, iso, step
+
+
+def _disagree(a: str | None, b: str | None) -> bool:
+    """Two dates of one article disagree: different days when either is date-only, else more
+    than 12 hours apart (a wall-clock time labelled UTC is a few hours off, not a day)."""
+    if not a or not b:
+        return False
+    if "T" not in a or "T" not in b:
+        return a[:10] != b[:10]
+    da, db = to_datetime(a), to_datetime(b)
+    return bool(da and db and abs((da - db).total_seconds()) > 12 * 3600)
+
+
+def _titles_disagree(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    wa, wb = _fold_words(a), _fold_words(b)
+    return bool(wa and wb) and len(wa & wb) / max(min(len(wa), len(wb)), 1) < 0.5
+
+
+# ----- generic body ---------------------------------------------------------------------------
 
 def _article_roots(page: Page) -> list:
     """Where a page without outlet selectors keeps its article: <article>, else <main>, else all."""
@@ -325,29 +547,31 @@ def _article_roots(page: Page) -> list:
     return []
 
 
-def _add_generic_body(loader: ArticleLoader, page: Page, exclude: set[str]) -> None:
+def _add_generic_body(loader: ArticleLoader, page: Page) -> None:
     """trafilatura finds the body; the markup still tells us embeds and related links, which are
     then kept out of the body text."""
     roots = _article_roots(page)
     found_embeds, _ = structure.embeds(roots, page.url)
     read_also, _ = structure.read_also(roots, page.url)
+    loader.step = "markup"
     loader.add_if_missing("embeds", found_embeds)
     if not loader.has("related"):
         blocks = structure.related_blocks(page.sel.root, page.url)
         loader.add_if_missing("related", read_also + blocks)
-    if not loader.has("authors"):
-        loader.add_if_missing("authors", [n for n in _generic_byline(page) if not _is_masthead(n, exclude)])
     embed_texts = {structure.fold_marker(e["text"]) for e in found_embeds if e.get("text")}
     body = []
-    for para in fallback.body_paragraphs(page.sel, page.url):
+    found = fallback.body_paragraphs(page.sel, page.url)
+    for para in found:
         folded = structure.fold_marker(para)
         if structure.RELATED_MARKER.match(folded + " ") or any(t and t in folded for t in embed_texts):
             continue
         body.append(para)
-    loader.add_value("body", _trim_lead(body, loader.get_output_value("title")))
-
-
-_HAS_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
+    body = _trim_lead(body, loader.get_output_value("title"))
+    lead = structure.lead_before_body(page.sel.root, body)
+    if lead:
+        body = [*lead, *body]
+    loader.step = "trafilatura"
+    loader.add_value("body", body)
 
 
 _SENTENCE_END = re.compile(r"[.!?؟:؛…\"»”]\s*$")
@@ -368,41 +592,44 @@ def _trim_lead(paragraphs: list[str], title: str | None) -> list[str]:
     return paragraphs[start:] if start < len(paragraphs) else paragraphs
 
 
-def _generic_byline(page: Page) -> list[str]:
-    """Bylines marked up as such (class/itemprop/rel naming an author) when metadata has none."""
-    names: list[str] = []
+def _byline_elements(page: Page) -> list:
+    """Elements marked up as a byline (class, itemprop or rel naming an author), document order;
+    microdata author items are read by ``PageMeta.microdata_people``."""
+    out = []
     # every classed element of the page is looked at: on the lxml tree, not as parsel Selectors
-    for el in elements(query(page.sel.root, '//*[@itemprop="author"] | //a[@rel="author"] | //*[@class]')):
-        attrs = " ".join(filter(None, (el.get("class"), el.get("itemprop"), el.get("rel"))))
-        if not _BYLINE_CLASS.search(attrs) and el.get("itemprop") != "author" and el.get("rel") != "author":
+    for el in elements(query(page.sel.root, '//a[@rel="author"] | //*[@class]')):
+        attrs = " ".join(filter(None, (el.get("class"), el.get("rel"))))
+        if el.get("rel") != "author" and not _BYLINE_CLASS.search(attrs):
             continue
+        if el.get("itemprop") == "author" or el.get("itemscope") is not None:
+            continue
+        out.append(el)
+    return out
+
+
+_LISTING_LINK = re.compile(r"/(?:category|categories|section|sections|tag|tags|topics?|cat)(?:/|$)", re.IGNORECASE)
+
+
+def _generic_byline(page: Page, section: str | None = None) -> tuple[list[str], object]:
+    """(texts, element) of the first byline element with short text, outside page chrome. An
+    element named "author" that holds the page's section (its text is the section, or its links
+    lead to a category or tag listing) is not a byline."""
+    from crawler.arabic import fold
+
+    for el in _byline_elements(page):
         text = el.get("content") or text_of(el)
         if not text or len(text) > 80:
             continue
-        names.extend(clean_author_names(text))
-        if names:
-            break
-    return names
+        if chrome_ancestor(el) is not None:
+            continue
+        links = [a.get("href") or "" for a in el.iter("a")]
+        if (section and fold(text) == fold(section)) or (links and all(_LISTING_LINK.search(h) for h in links)):
+            continue
+        return [text], el
+    return [], None
 
 
-def _parse_first(candidates: list[str], tz: str | None) -> tuple[str | None, str | None]:
-    """(raw, iso) of the first candidate that parses; (first raw, None) when none does."""
-    from crawler.arabic import parse_date
-
-    for raw in candidates:
-        iso = parse_machine_date(raw, tz)
-        if iso is None:
-            try:
-                iso = parse_date(raw)
-            except Exception:  # a date we cannot read is unknown, not a crash
-                iso = None
-            if iso and "T" in iso and not _HAS_OFFSET.search(iso):
-                # a printed wall-clock time without a zone: the outlet's declared zone applies
-                iso = parse_machine_date(iso, tz)
-        if iso:
-            return raw, iso
-    return (candidates[0] if candidates else None), None
-
+# ----- the chain ------------------------------------------------------------------------------
 
 def extract_article(
     selector: Selector,
@@ -420,33 +647,94 @@ def extract_article(
     """Run the whole chain on one parsed page and return an Article (not yet cleaned). ``meta``:
     the page's PageMeta when the caller has one (its JSON-LD and meta tags are then read once)."""
     page = Page(selector, url, timezone, meta)
+    fetched = datetime.now(UTC)
     loader = ArticleLoader(item=Article(), selector=selector)
+    masthead = page_masthead(page, outlet_name, aliases, outlet)
+    credits = _Credits(loader, masthead)
+    matched: set[str] = set()
     if selectors:
-        _add_selector_fields(loader, page, selectors, _masthead_names(page, outlet_name, aliases))
+        matched = _add_selector_fields(loader, page, selectors, credits)
     if hook:
+        loader.step = "outlet"
         hook(page, loader)
-    _add_structured_fields(loader, page, outlet_name, aliases)
-    if selectors and selectors.published_fallback:
-        loader.add_value("published_raw", _texts(query(selector.root, selectors.published_fallback))[:1])
+    outlet_title = loader.get_output_value("title") if loader.provenance.get("title") == "outlet" else None
+    _add_structured_fields(loader, page, outlet_name, masthead, credits)
+    title = loader.get_output_value("title")
+    headline = _headline_element(page, title)
+    byline_texts, byline_el = _generic_byline(page, loader.get_output_value("section"))
+    if not loader.has("authors"):
+        credits.add(byline_texts, "byline")
     if not loader.has("body"):
-        _add_generic_body(loader, page, _masthead_names(page, outlet_name, aliases))
+        _add_generic_body(loader, page)
+    credits.fill()
+    loader.step = None
     loader.add_value("url", url)
     loader.add_value("outlet", outlet)
-    loader.add_value("outlet_name", outlet_name)
+    loader.add_value("outlet_name", outlet_name or (masthead.site_name if not outlet else None))
     loader.add_value("language", language)
-    loader.add_value("fetched_at", datetime.now(UTC).isoformat(timespec="seconds"))
+    loader.add_value("fetched_at", fetched.isoformat(timespec="seconds"))
     loader.add_value("schema_version", SCHEMA_VERSION)
+    provenance = dict(loader.provenance)
+    outlet_raw = {k: list(v) for k, v in loader.date_candidates.items()}
     item = loader.load_item()
 
+    # Dates: one rule over every candidate, in order of trust (choose_date): the outlet's own
+    # selectors and hook, the page's machine-readable dates, the outlet's printed fallback, the
+    # <time> and printed stamps near the headline or byline, the URL.
+    machine = _machine_candidates(page)
+    stamps = page_stamps([headline, byline_el])
+    fallback_raw = _texts(query(selector.root, selectors.published_fallback))[:1] if (
+        selectors and selectors.published_fallback) else []
+    latest = fetched + timedelta(days=1)
+    layout: dict[str, list[str]] = {"missed": [], "disagree": []}
     for kind in ("published", "modified"):
-        raws = item.get(f"{kind}_raw") or []
-        if item.get(f"{kind}_at"):  # an outlet hook read this date itself: keep it, and the raw text
-            item[f"{kind}_raw"] = raws[0] if raws else None
-            continue
-        raw, iso = _parse_first(raws, timezone)
-        if iso is None and kind == "published":  # some outlets state the day only in the URL
-            iso = date_from_url(url)  # (CNN Arabic /2013/middle_east/8/3/)
-        item[f"{kind}_raw"], item[f"{kind}_at"] = raw, iso
-    for field, kind in FIELD_KINDS.items():  # every field present: empty means unknown
-        item.setdefault(field, [] if kind == "list" else None)
+        field = f"{kind}_at"
+        own = outlet_raw.get(f"{kind}_raw", [])
+        printed = [(value, step) for step, k, value in stamps if k == kind]
+        generic = machine[kind] + printed + ([(date_from_url(url), "url")] if kind == "published" else [])
+        generic = [(raw, step) for raw, step in generic if raw]
+        own_iso = item.get(field)
+        if own_iso:  # an outlet hook read this date itself: keep it, and the raw text
+            item[f"{kind}_raw"] = own[0][0] if own else None
+            provenance.setdefault(field, "outlet")
+        else:
+            fallback_own = [(r, "outlet") for r in fallback_raw] if kind == "published" else []
+            order = own + machine[kind] + fallback_own + printed + generic[len(machine[kind]) + len(printed):]
+            raw, iso, step = choose_date(order, timezone, latest)
+            if step == "url":
+                raw = None  # the raw text is what the page printed; the URL is no printed date
+            item[f"{kind}_raw"], item[field] = raw, iso
+            if step:
+                provenance[field] = step
+            own_iso = choose_date(own, timezone, latest)[1] if own else None
+        declared = selectors and (selectors.published if kind == "published" else selectors.modified)
+        # an outlet that declares only a printed fallback expects the machine dates first: its
+        # selector missed only when it matched nothing
+        fallback_missed = bool(selectors and kind == "published" and not selectors.published
+                               and selectors.published_fallback and not fallback_raw)
+        if (declared and own_iso is None) or fallback_missed:
+            layout["missed"].append(field)
+        if declared and own_iso and kind == "published" \
+                and _disagree(own_iso, choose_date(generic, timezone, latest)[1]):
+            layout["disagree"].append(field)
+    if selectors:
+        for sel_name, field in _SELECTOR_FIELDS.items():
+            if field in ("published_at", "modified_at") or not getattr(selectors, sel_name):
+                continue
+            if field not in matched:
+                layout["missed"].append(field)
+        if outlet_title:
+            generic_title, _ = _choose_title(page, outlet_name, masthead)
+            if _titles_disagree(outlet_title, generic_title):
+                layout["disagree"].append("title")
+    for field in FIELD_KINDS:  # every field present: empty means unknown
+        item.setdefault(field, empty_value(field))
+    item["provenance"] = {f: step for f, step in provenance.items() if f in PROVENANCE_FIELDS and item.get(f)}
+    if selectors:
+        item._layout = layout
     return item
+
+
+# Fields whose provenance is recorded (the others are the request's, or computed later).
+PROVENANCE_FIELDS = ("title", "subtitle", "body", "authors", "dateline", "source", "published_at", "modified_at",
+                     "section", "tags", "images", "related", "embeds")

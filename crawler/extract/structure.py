@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from crawler.extract.text import local_tag, squash, text_of
+from crawler.extract.text import local_tag, paragraphs, squash, text_of
 
 # Headings of an article's own related blocks (folded: no hamza forms, no ta marbuta, no tashkeel).
 RELATED_HEADINGS = frozenset({
@@ -19,8 +19,17 @@ RELATED_HEADINGS = frozenset({
     "اخبار ذات صله", "مواضيع ذات صله", "موضوعات ذات صله", "تقارير ذات صله", "الموضوعات المتعلقه",
     "قد يهمك", "قد يهمك ايضا", "المزيد حول هذه القصه", "اقرا ايضا في", "مواد ذات صله", "قصص مقترحه",
 })
+# Headings are a small grammar more than a list: a kind of item ("مواضيع", "أخبار", "مقالات" ...)
+# with a relation ("ذات صلة", "ذات علاقة", "متعلقة", "مرتبطة", "مشابهة"), or a reading verb with
+# "also" ("اقرأ أيضاً", "انظر أيضا", "طالع كذلك"). Folded forms.
+_RELATED_GRAMMAR = re.compile(
+    r"^(?:ال)?(?:مواضيع|موضوعات|مقالات|اخبار|تقارير|مواد|قصص|روابط|محتوي|قراءات|فيديوهات|صور)\s+"
+    r"(?:ذات\s+(?:الصله|صله|العلاقه|علاقه)|ذو\s+صله|(?:ال)?(?:متعلقه|مرتبطه|مشابهه|ذات الصله))"
+    r"(?:\s+(?:بالموضوع|بالخبر|بالمقال))?$"
+    r"|^(?:اقرا|طالع|شاهد|انظر|تابع)\s+(?:ايضا|كذلك|المزيد)(?:\s+في)?$"
+)
 # In-body markers that introduce one related headline on the same line.
-RELATED_MARKER = _READ_ALSO = re.compile(r"^\s*(?:اقرا|طالع|شاهد)\s+(?:ايضا|كذلك|المزيد)\s*[:：\-–—]?\s*")
+RELATED_MARKER = _READ_ALSO = re.compile(r"^\s*(?:اقرا|طالع|شاهد|انظر)\s+(?:ايضا|كذلك|المزيد)\s*[:：\-–—]?\s*")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
 _TASHKEEL = re.compile(r"[\u064b-\u0652\u0670]")
 
@@ -120,6 +129,28 @@ def read_also(containers, base: str) -> tuple[list[dict], list]:
     return related, elements
 
 
+def is_related_heading(folded: str) -> bool:
+    """Whether a heading (``fold_marker``-ed) announces the article's own related links."""
+    return folded in RELATED_HEADINGS or bool(_RELATED_GRAMMAR.match(folded))
+
+
+_ELLIPSIS = re.compile(r"\s*(?:\.{2,}|…)\s*$")
+
+
+def link_title(a) -> str:
+    """A related link's headline: its text, or its ``title`` attribute when the text is empty or
+    cut short ("بدء تخفيف قيود الحركة في...", with the full headline in ``title``)."""
+    text = text_of(a)
+    full = squash(a.get("title") or "")
+    if not text:
+        return full
+    if full and _ELLIPSIS.search(text):
+        cut = fold_marker(_ELLIPSIS.sub("", text))
+        if cut and fold_marker(full).startswith(cut):
+            return full
+    return text
+
+
 def _story_link(a) -> bool:
     """A link that looks like a headline: a real href and at least three words of text."""
     href = (a.get("href") or "").strip().lower()
@@ -136,10 +167,10 @@ def related_blocks(root, base: str, exclude=()) -> list[dict]:
         if tag not in ("h2", "h3", "h4", "h5", "h6", "div", "span", "p", "strong", "em", "header"):
             continue
         raw = el.text_content()  # C-speed pre-check: headings are short
-        if len(raw) > 120 or fold_marker(raw) not in RELATED_HEADINGS:
+        if len(raw) > 120 or not is_related_heading(fold_marker(raw)):
             continue
         text = text_of(el)
-        if not text or len(text) > 40 or fold_marker(text) not in RELATED_HEADINGS:
+        if not text or len(text) > 40 or not is_related_heading(fold_marker(text)):
             continue
         heading_links = set(el.iter("a"))
         block = el.getparent()
@@ -151,7 +182,55 @@ def related_blocks(root, base: str, exclude=()) -> list[dict]:
         if block is None or block in seen_blocks or any(block is x for x in exclude):
             continue
         seen_blocks.add(block)
+        # a list written as repeated siblings (one <dl> per item, the heading in the first): the
+        # siblings of the same tag and class that follow are the rest of the list
+        for sib in block.itersiblings():
+            if local_tag(sib) != local_tag(block) or (sib.get("class") or "") != (block.get("class") or ""):
+                break
+            links.extend(a for a in sib.iter("a") if _story_link(a))
+            seen_blocks.add(sib)
         for a in links:
             href = a.get("href", "")
-            out.append({"title": text_of(a), "url": urljoin(base, href), "text": None})
+            out.append({"title": link_title(a), "url": urljoin(base, href), "text": None})
     return out
+
+
+_LEAD_NAMES = re.compile(r"lead|intro|summary|excerpt|standfirst|chapo|sapo|description|abstract", re.IGNORECASE)
+_TERMINAL = re.compile(r"[.!?؟…»\")]\s*$")
+
+
+def lead_before_body(root, body: list[str]) -> list[str]:
+    """A lead paragraph printed just before the body's container ("b-article__lead" beside
+    itemprop=articleBody): paragraphs of the container's previous sibling, when that sibling is
+    marked as a lead (class or itemprop: lead, intro, summary, description ...) or is a plain
+    paragraph, and each is a full sentence not already in the body. [] otherwise."""
+    if not body:
+        return []
+    first_para = body[0]
+    holder = None
+    for el in root.iter("p", "div", "span", "section"):
+        leaf = local_tag(el) == "p" or not any(local_tag(c) in ("p", "div") for c in el)
+        # the C-speed text_content() first: text_of walks the element in Python
+        if leaf and squash(el.text_content()).startswith(first_para[:60]) and text_of(el).startswith(first_para[:60]):
+            holder = el
+            break
+    if holder is None:
+        return []
+    container = holder.getparent() if local_tag(holder) == "p" else holder
+    if container is None:
+        return []
+    prev = container.getprevious()
+    while prev is not None and (not isinstance(prev.tag, str) or not squash(prev.text_content())):
+        prev = prev.getprevious()
+    if prev is None or local_tag(prev) not in ("div", "p", "section"):
+        return []
+    marked = _LEAD_NAMES.search(f"{prev.get('class') or ''} {prev.get('itemprop') or ''} {prev.get('id') or ''}")
+    if not marked and local_tag(prev) != "p":
+        return []
+    if any(local_tag(x) in ("a", "img", "figure", "h1", "h2") for x in prev.iter()):
+        return []
+    known = {fold_marker(p) for p in body}
+    paras = [p for p in paragraphs([prev]) if fold_marker(p) not in known]
+    if not paras or not all(_TERMINAL.search(p) and len(p.split()) >= 8 for p in paras):
+        return []
+    return paras

@@ -173,10 +173,12 @@ class PageMeta:
         return lang.split("-")[0].split("_")[0].lower() if lang else None
 
     def microdata(self, prop: str) -> list[str]:
-        """itemprop values: content / datetime attributes or text."""
+        """itemprop values of the page's article (or of no item at all): content / datetime
+        attributes or text. Properties of other items (comments, related stories, the publisher)
+        are left out."""
         out = []
         for el in query(self.sel.root, f'//*[@itemprop="{prop}"]'):
-            if not isinstance(el, etree._Element):
+            if not isinstance(el, etree._Element) or not _in_article_scope(el):
                 continue
             val = el.get("content") or el.get("datetime")
             if val is None and el.tag != "meta":
@@ -184,3 +186,85 @@ class PageMeta:
             if val and val.strip():
                 out.append(" ".join(val.split()))
         return out
+
+    def microdata_people(self, prop: str = "author") -> list[tuple[str, bool]]:
+        """(name, is_organization) of the article's ``itemprop=author`` (or ``prop``) values: an
+        item's own ``itemprop=name`` when it is an item (``itemscope``), else the element's text."""
+        out = []
+        for el in query(self.sel.root, f'//*[@itemprop="{prop}"]'):
+            if not isinstance(el, etree._Element) or not _in_article_scope(el):
+                continue
+            if el.get("itemscope") is not None:
+                names = [n for n in el.iter() if n.get("itemprop") == "name" and _scope_of(n) is el]
+                value = (names[0].get("content") or " ".join(names[0].itertext())) if names else None
+                kind = (el.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1]
+                is_org = "Organization" in kind or kind in ("Corporation", "NewsMediaOrganization")
+            else:
+                value, is_org = el.get("content") or " ".join(el.itertext()), False
+            if value and value.strip():
+                out.append((" ".join(value.split()), is_org))
+        return out
+
+    @cached_property
+    def rdfa(self) -> dict[str, list[str]]:
+        """RDFa values by lower-cased local property name, for the vocabularies that describe
+        articles (dc:, dcterms:, schema:, rnews:, sioc:; as prefixes, full IRIs or under a
+        ``vocab``): ``content``, ``datetime``, ``resource`` / ``href``, else the element's text.
+        OpenGraph (og:, article:) is read as meta tags (``meta``)."""
+        out: dict[str, list[str]] = {}
+        for el in query(self.sel.root, "//*[@property]"):
+            if not isinstance(el, etree._Element):
+                continue
+            for prop in (el.get("property") or "").split():
+                local = _rdfa_local(prop, el)
+                if not local:
+                    continue
+                value = el.get("content") or el.get("datetime") or el.get("resource")
+                if value is None and el.tag != "meta":
+                    value = " ".join(" ".join(el.itertext()).split())
+                if value and value.strip():
+                    out.setdefault(local, []).append(value.strip())
+        return out
+
+    def first_rdfa(self, *names: str) -> str | None:
+        for name in names:
+            vals = self.rdfa.get(name.lower())
+            if vals:
+                return vals[0]
+        return None
+
+
+_RDFA_PREFIXES = frozenset({"dc", "dcterms", "dct", "schema", "rnews", "sioc", "foaf"})
+_RDFA_IRIS = ("http://purl.org/dc/elements/1.1/", "http://purl.org/dc/terms/", "http://schema.org/",
+              "https://schema.org/", "http://iptc.org/std/rnews/2011-10-07#", "http://rdfs.org/sioc/ns#")
+
+
+def _rdfa_local(prop: str, el) -> str | None:
+    if prop.startswith(_RDFA_IRIS):
+        return prop.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower()
+    if ":" in prop:
+        prefix, local = prop.split(":", 1)
+        return local.lower() if prefix.lower() in _RDFA_PREFIXES and local else None
+    node = el
+    while node is not None:  # a bare term under vocab="http://schema.org/"
+        vocab = node.get("vocab") if isinstance(node.tag, str) else None
+        if vocab:
+            return prop.lower() if vocab.startswith(_RDFA_IRIS) else None
+        node = node.getparent()
+    return None
+
+
+def _scope_of(el):
+    """The microdata item ``el`` belongs to: its nearest ancestor with ``itemscope``."""
+    for anc in el.iterancestors():
+        if anc.get("itemscope") is not None:
+            return anc
+    return None
+
+
+def _in_article_scope(el) -> bool:
+    scope = _scope_of(el)
+    if scope is None:
+        return True
+    kind = (scope.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1]
+    return kind in ARTICLE_TYPES or kind in ("WebPage", "ItemPage", "")
