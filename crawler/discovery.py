@@ -1,5 +1,8 @@
 """Discovery documents -> links: Google News sitemaps, sitemap indexes, plain sitemaps, RSS 2.0,
-RSS 1.0 and Atom feeds, and HTML section pages.
+RSS 1.0 and Atom feeds, and HTML section pages; and what a site's homepage and robots.txt say
+about its discovery documents (``robots_sitemaps``, ``feed_links``), with the shape of a story
+address (``looks_like_article_path``) — shared by the generic spider and the homepage fallback of
+outlet spiders.
 
 Pure functions of (body, url). XML is parsed with entity resolution and network access off, so a
 hostile sitemap (XXE, billion laughs) yields nothing instead of reading files or exhausting memory.
@@ -8,9 +11,10 @@ hostile sitemap (XXE, billion laughs) yields nothing instead of reading files or
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector
@@ -173,3 +177,52 @@ def parse_section(selector: Selector, url: str, next_css: str | None = None) -> 
     if not nxt:
         nxt = selector.xpath("//*[self::a or self::link][contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href").get()
     return links, (urljoin(url, nxt) if nxt else None)
+
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
+# Paths that are listings, not stories, on most news CMSs.
+_NOT_ARTICLE = re.compile(
+    r"(?:^/$|/(?:tag|tags|category|categories|section|author|authors|search|page|topics?|video|videos|"
+    r"gallery|photos|live|login|register|contact|about|privacy|terms|newsletter|rss|feed)(?:/|$)|"
+    r"\.(?:jpg|jpeg|png|gif|webp|pdf|mp4|mp3|zip|css|js|xml)$)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_article_path(path: str) -> bool:
+    """A story address: a dated path, a numeric id, or a long slug — and not a known listing."""
+    path = unquote(path)
+    if _NOT_ARTICLE.search(path):
+        return False
+    segments = [seg for seg in path.split("/") if seg]
+    return bool(re.search(r"/(?:19|20)\d\d/", path)
+                or any(re.fullmatch(r"\d{4,}|.*\d{5,}.*", seg) for seg in segments[-3:])
+                or any(seg.count("-") >= 3 for seg in segments[-2:]))
+
+
+def robots_sitemaps(text: str) -> list[str]:
+    """The ``Sitemap:`` URLs a robots.txt names, in order, each once."""
+    found: list[str] = []
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        value = value.strip()
+        if key.strip().lower() == "sitemap" and value and value not in found:
+            found.append(value)
+    return found
+
+
+def feed_links(selector: Selector, url: str) -> list[str]:
+    """The feeds a page announces with ``<link rel="alternate" type="application/rss+xml" ...>``."""
+    found: list[str] = []
+    for link in selector.xpath("//link[@href][contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')]"):
+        if (link.attrib.get("type") or "").strip().lower() in FEED_TYPES:
+            href = urljoin(url, link.attrib["href"].strip())
+            if href not in found:
+                found.append(href)
+    return found
+
+
+def site_root(url: str) -> str | None:
+    """``scheme://host[:port]/`` of a URL, or None when it has no host."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else None

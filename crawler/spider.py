@@ -27,7 +27,15 @@ from scrapy.utils.gz import gunzip
 from twisted.internet.error import TimeoutError as TxTimeoutError
 from w3lib.url import canonicalize_url
 
-from crawler.discovery import Link, iter_xml, parse_section, xml_kind
+from crawler.discovery import (
+    Link,
+    feed_links,
+    iter_xml,
+    parse_section,
+    robots_sitemaps,
+    site_root,
+    xml_kind,
+)
 from crawler.extract.article import Page, Selectors, extract_article
 from crawler.extract.dates import date_from_url, parse_machine_date, to_datetime
 from crawler.extract.structured import PageMeta
@@ -252,6 +260,35 @@ class NewsSpider(scrapy.Spider):
         self._budget_used += 1
         self._stat("news/article_requests")
         yield request
+
+    # ----- homepage discovery (the generic spider's start) -------------------------------------
+
+    homepage_stats = "discovery"  # prefix of the homepage discovery counts
+
+    def homepage_requests(self, url: str, pages: int = 2) -> list[scrapy.Request]:
+        """robots.txt of the homepage's site, then the homepage itself."""
+        root = site_root(url)
+        out = []
+        if root:
+            out.append(scrapy.Request(root + "robots.txt", callback=self.parse_robots, priority=30, dont_filter=True))
+        out.append(scrapy.Request(url, callback=self.parse_homepage, priority=20, meta={"section_pages_left": pages}))
+        return out
+
+    def parse_robots(self, response: Response):
+        for url in robots_sitemaps(response.text) if isinstance(response, TextResponse) else []:
+            self._stat(f"{self.homepage_stats}/sitemaps_from_robots")
+            yield scrapy.Request(url, callback=self.parse_source, priority=25, meta={"section_pages_left": 0})
+
+    def parse_homepage(self, response: Response):
+        """A homepage (or the generic spider's start page): its announced feeds, then its own links."""
+        if xml_kind(response.body if isinstance(response, TextResponse) else response.body[:4096]):
+            yield from self.parse_source(response)
+            return
+        if isinstance(response, TextResponse):
+            for url in feed_links(response.selector, response.url):
+                self._stat(f"{self.homepage_stats}/feeds_from_links")
+                yield scrapy.Request(url, callback=self.parse_source, priority=25, meta={"section_pages_left": 0})
+        yield from self.parse_source(response)
 
     def _limit_full(self) -> bool:
         return self.limit is not None and self._budget_used >= self.limit and len(self._waiting) >= _MAX_WAITING

@@ -11,41 +11,20 @@ og:type, paragraph and link density) and extracts with the generic chain.
 
 from __future__ import annotations
 
-import re
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urlsplit
 
-import scrapy
-from scrapy.http import TextResponse
-
-from crawler.discovery import xml_kind
+from crawler.discovery import looks_like_article_path
 from crawler.extract.pagetype import article_verdict
 from crawler.extract.structured import PageMeta
 from crawler.spider import NewsSpider, Outlet
 
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
-# Paths that are listings, not stories, on most news CMSs.
-_NOT_ARTICLE = re.compile(
-    r"(?:^/$|/(?:tag|tags|category|categories|section|author|authors|search|page|topics?|video|videos|"
-    r"gallery|photos|live|login|register|contact|about|privacy|terms|newsletter|rss|feed)(?:/|$)|"
-    r"\.(?:jpg|jpeg|png|gif|webp|pdf|mp4|mp3|zip|css|js|xml)$)",
-    re.IGNORECASE,
-)
-
-
-def looks_like_article_path(path: str) -> bool:
-    """A story address: a dated path, a numeric id, or a long slug — and not a known listing."""
-    path = unquote(path)
-    if _NOT_ARTICLE.search(path):
-        return False
-    segments = [seg for seg in path.split("/") if seg]
-    return bool(re.search(r"/(?:19|20)\d\d/", path)
-                or any(re.fullmatch(r"\d{4,}|.*\d{5,}.*", seg) for seg in segments[-3:])
-                or any(seg.count("-") >= 3 for seg in segments[-2:]))
+__all__ = ["GenericSpider", "looks_like_article_path"]
 
 
 class GenericSpider(NewsSpider):
     name = "generic"
     outlet = Outlet(slug="", name="", domains=(), timezone="")
+    homepage_stats = "generic"
 
     def __init__(self, *args, start: str | None = None, **kwargs):
         if not start:
@@ -59,11 +38,8 @@ class GenericSpider(NewsSpider):
         self.start_url = start
 
     async def start(self):
-        parts = urlsplit(self.start_url)
-        yield scrapy.Request(f"{parts.scheme}://{parts.netloc}/robots.txt", callback=self.parse_robots,
-                             priority=30, dont_filter=True)
-        yield scrapy.Request(self.start_url, callback=self.parse_start, priority=20,
-                             meta={"section_pages_left": 2})
+        for request in self.homepage_requests(self.start_url, pages=2):
+            yield request
 
     def is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -71,26 +47,6 @@ class GenericSpider(NewsSpider):
         if not any(host == d or host.endswith("." + d) for d in self.allowed_domains):
             return False
         return looks_like_article_path(parts.path)
-
-    def parse_robots(self, response):
-        for line in response.text.splitlines() if isinstance(response, TextResponse) else []:
-            key, _, value = line.partition(":")
-            if key.strip().lower() == "sitemap" and value.strip():
-                self._stat("generic/sitemaps_from_robots")
-                yield scrapy.Request(value.strip(), callback=self.parse_source, priority=25,
-                                     meta={"section_pages_left": 0})
-
-    def parse_start(self, response):
-        if xml_kind(response.body[:4096] if not isinstance(response, TextResponse) else response.body):
-            yield from self.parse_source(response)
-            return
-        if isinstance(response, TextResponse):
-            for link in response.xpath("//link[@rel='alternate'][@href]"):
-                if (link.attrib.get("type") or "").lower() in _FEED_TYPES:
-                    self._stat("generic/feeds_from_links")
-                    yield scrapy.Request(urljoin(response.url, link.attrib["href"]), callback=self.parse_source,
-                                         priority=25, meta={"section_pages_left": 0})
-        yield from self.parse_source(response)
 
     def page_item(self, response):
         meta = PageMeta(response.selector)  # read once: the verdict and the extraction share it
