@@ -16,7 +16,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 
 from crawler.arabic import fold, segment
-from crawler.extract.bylines import Masthead, read_credits
+from crawler.arabic.bylines import Masthead, read_credits, read_source
 from crawler.workers import apply_stage
 
 # If segmenting a long body would leave less than this share of its words, something unusual is
@@ -55,7 +55,7 @@ def split_related(item: Any, counts: Counter, settings: Any = None) -> None:
     masthead = Masthead(names=tuple(n for n in (adapter.get("outlet_name"), adapter.get("outlet")) if n),
                         hosts=(adapter.get("url") or "",))
     seg = segment(body, _reference(adapter.get("fetched_at")), detect_title=False, cut_lead=False,
-                  join_wraps=False, tidy=False, masthead=masthead.is_outlet)
+                  join_wraps=False, tidy=False, masthead=masthead)
     provenance = adapter.get("provenance")
     if not isinstance(provenance, dict):
         provenance = {}
@@ -101,8 +101,9 @@ def split_related(item: Any, counts: Counter, settings: Any = None) -> None:
     # structure first: text-derived values only fill what the page did not give; a byline read
     # from the text passes the same judgement as every other author value (bylines.read_credit)
     credit = read_credits(seg.get("authors") or [], masthead)
-    found = {"source": seg.get("source") or credit.source, "dateline": seg.get("dateline") or credit.dateline,
-             "section": seg.get("section")}
+    source = read_source(seg.get("source"), masthead)
+    found = {"source": source.source or credit.source,
+             "dateline": seg.get("dateline") or source.dateline or credit.dateline, "section": seg.get("section")}
     for name in ("source", "dateline", "section"):
         value = found[name]
         if name == "source" and value and masthead.is_outlet(value):

@@ -284,6 +284,29 @@ def read_credit(raw: str | None, masthead: Masthead | None = None, *, organizati
     return out
 
 
+def read_source(raw: str | None, masthead: Masthead | None = None) -> Credit:
+    """A source value ("المصدر: ...") -> its source and dateline: "(الشارقة - الخليج)" is a dateline
+    and the outlet itself (no source); "القاهرة - وكالات" a dateline and a source; anything else is
+    the source as printed, unless it is the outlet."""
+    masthead = masthead or Masthead()
+    out = Credit()
+    text = " ".join((raw or "").split())
+    wrapped = _WRAPPED.match(text)
+    text = _EDGE.sub("", wrapped.group(1) if wrapped else text)
+    parts = [p for p in re.split(rf"\s+{_DASH}+\s+|\s*/\s*", text) if _EDGE.sub("", p)]
+    rest = []
+    for part in parts:
+        part = _EDGE.sub("", part)
+        if out.dateline is None and len(parts) > 1 and is_place(part):
+            out.dateline = part
+        elif masthead.is_outlet(part):
+            out.rejected.append((part, "outlet"))
+        else:
+            rest.append(part)
+    out.source = " - ".join(rest) or None
+    return out
+
+
 def read_credits(values, masthead: Masthead | None = None, *, organization: bool = False) -> Credit:
     """Several values of one source (a list of names, or a joint byline) as one Credit."""
     out = Credit()

@@ -11,10 +11,10 @@ Matching is on `fold`ed lines, so hamza/alef/tatweel/diacritic variants of a mar
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
 
 from crawler.arabic import lexicon
+from crawler.arabic.bylines import Masthead, read_credit
 from crawler.arabic.chars import ARABIC_LETTER, strip_diacritics
 from crawler.arabic.dates import DATE_WORDS, MONTH_NAMES, parse_date
 from crawler.arabic.normalize import fold, normalize
@@ -62,6 +62,14 @@ _CREDIT_TAIL = re.compile(r"\s*[(\[][^()\[\]\n]{1,40}[)\]]\s*$|\s*[-–—]\s*[^
 _CAPTION_PREFIX = re.compile(rf"^(?:{_alt(lexicon.CAPTION_PREFIXES)})\s*[،,:]")
 _READ_MORE = re.compile(rf"^(?:{_alt(lexicon.LISTING_READ_MORE)})\s*[»›>]*$")
 _PROMO = re.compile(r"زوروا\s*«|(?:تابعوا|تابعونا|متابعه)[^\n]{0,60}(?:عبر|علي)\s*«")
+# "تابعوا أخبار الإمارات من <outlet> عبر غوغل نيوز", "اشتركوا في قناتنا على تلغرام": an imperative to
+# follow or subscribe and a channel to do it on, in a short line (folded forms)
+_FOLLOW_LINE = re.compile(
+    r"^(?:تابعوا|تابعونا|تابعنا|اشتركوا|اشترك|انضموا|انضم|حملوا|حمل|نزلوا|لمتابعه|للمزيد تابعوا|ولمتابعه)(?=\s)"
+    r"(?=.*\s(?:عبر|علي|في|من خلال)\s+(?:\S+\s+){0,2}?(?:غوغل|جوجل|google|تويتر|اكس|x|فيسبوك|فيس|تلغرام|تليغرام|"
+    r"تليجرام|يوتيوب|واتساب|واتس|انستغرام|انستجرام|تيك|قناه|قناتنا|تطبيق|حساب|حساباتنا|صفحه|صفحتنا|نشره|منصات|"
+    r"مواقع|خدمه|رابط))"
+)
 _FOLLOW_STUB = re.compile(r"\s*تابعوا\s+\S+(?:\s+\S+)?\s+على\s*$")
 _EMAIL_OR_URL = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+)$")
 _BARE_TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$|^-?\d{1,3}\s*°[cf]?$")
@@ -103,7 +111,7 @@ def _tail(line: str, key_tail: str) -> str:
         if i and not line[i - 1].isspace() and line[i - 1] not in ":：-–—|/»«(":
             continue
         if _key(line[i:]) == want:
-            return line[i:].strip().lstrip(":：|-–—/ ").strip()
+            return line[i:].strip().lstrip(":：|-–—ـ/ ").strip()
     return want
 
 
@@ -153,23 +161,20 @@ class _Result(dict):
             self["tags"].append(tag)
 
 
-def _not_outlet(_text: str) -> bool:
-    return False
-
-
-def _empty(masthead: Callable[[str], bool] | None = None) -> _Result:
+def _empty(masthead: Masthead | None = None) -> _Result:
     res = _Result(
         body="", title=None, source=None, authors=[], dateline=None, section=None, tags=[], hashtags=[],
         related=[], embeds=[], image_captions=[], published_at=None, reject=False, page_type="article",
     )
-    res.is_outlet = masthead or _not_outlet  # an attribute: not one of the returned fields
+    res.masthead = masthead or Masthead()  # an attribute: not one of the returned fields
+    res.is_outlet = res.masthead.is_outlet
     return res
 
 
 # ---------------------------------------------------------------------------------------------
 def segment(text: str | None, reference: datetime | None = None, *, detect_title: bool = True,
             cut_lead: bool = True, join_wraps: bool = True, tidy: bool = True,
-            masthead: Callable[[str], bool] | None = None) -> dict:
+            masthead: Masthead | None = None) -> dict:
     """Split raw article text into body and fields.
 
     Returns a dict with body, title, source, authors, dateline, section, tags, hashtags,
@@ -180,8 +185,8 @@ def segment(text: str | None, reference: datetime | None = None, *, detect_title
     never takes a first line as the title, `cut_lead=False` leaves an inline "City (Outlet) --"
     lead in the body (the fields are still filled), `join_wraps=False` keeps single line breaks,
     `tidy=False` leaves body wording alone (no "#" removal, no space before a glued quote).
-    A lead that names no place, only a credit (the outlet's own name: `masthead(text)` says
-    whether a text is the outlet; an agency), is not part of the printed sentence and is cut
+    A lead that names no place, only a credit (the outlet's own name, known from `masthead`, or an
+    agency), is not part of the printed sentence and is cut
     whatever `cut_lead` says ("المدينة نيوز :- بلغت ..." -> dateline, body from "بلغت")."""
     res = _empty(masthead)
     text = normalize(text)
@@ -401,7 +406,8 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
                     res.add_related(t)
                 lines[i] = None
                 continue
-        if _is_ui(k) or _is_junk_latin(line) or _EMAIL_OR_URL.match(line) or _PROMO.search(k):
+        if _is_ui(k) or _is_junk_latin(line) or _EMAIL_OR_URL.match(line) or _PROMO.search(k) \
+                or (_words(k) <= 15 and _FOLLOW_LINE.match(k)):
             lines[i] = None
             chrome_before = chrome_before or kept == 0
             continue
@@ -606,8 +612,23 @@ def _date_only(s: str, reference: datetime | None) -> str | None:
     return iso if not rest else None
 
 
+# "القاهرة - كتب أحمد محمود:", "بيروت ـ كتبت: رنا شمس", "دمشق/ بقلم ...": a dateline, then a byline
+_DATELINE_BYLINE = re.compile(rf"^[^:\-–—ـ/\n]{{2,30}}?\s*(?:[\-–—ـ]+|/|:)\s*(?:{_alt(lexicon.BYLINE_MARKERS)}){_NA}")
+
+
+_FREE_TATWEEL = re.compile(r"(?<!\S)ـ+(?!\S)")  # "القاهرة ـ كتب": a tatweel standing alone is a dash
+
+
 def _lead(line: str, res: _Result, reference: datetime | None, cut_lead: bool) -> tuple[bool, str | None]:
-    plain = _plain(line)
+    plain = _plain(_FREE_TATWEEL.sub("-", line))
+    if _words(plain) <= 10 and _DATELINE_BYLINE.match(_key(plain)):
+        credit = read_credit(line, res.masthead)
+        if credit.authors or credit.dateline:
+            for name in credit.authors:
+                res.add_author(name)
+            res["dateline"] = res["dateline"] or credit.dateline
+            res["source"] = res["source"] or credit.source
+            return True, None
     if _words(plain) <= 12:
         iso = _date_only(plain, reference)
         if iso:

@@ -22,8 +22,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from parsel import Selector
 
+from crawler.arabic.bylines import Credit, Masthead, read_credit
 from crawler.extract import fallback, structure
-from crawler.extract.bylines import Credit, Masthead, read_credit
 from crawler.extract.dates import date_from_url, parse_machine_date, to_datetime
 from crawler.extract.printed import chrome_ancestor, page_stamps
 from crawler.extract.query import elements, first, is_xpath, query
