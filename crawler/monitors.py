@@ -1,5 +1,6 @@
 """Run monitors (spidermon): a crawl fails when it returns too few articles, half-empty articles,
-too many dropped items or too many errors, judged against per-outlet thresholds.
+too many dropped items or too many errors, or when the outlet module's layout or article pattern
+has drifted, judged against per-outlet thresholds.
 
 Thresholds, merged in this order (later wins; ``coverage`` is merged field by field):
 
@@ -12,7 +13,12 @@ Keys: ``min_items`` (articles a run must scrape — capped by the article pages 
 incremental run with three new articles passes ``min_items: 20``), ``coverage`` (field -> least
 share of scraped articles in which the field is non-empty; the fields of ``crawler.summary``),
 ``max_drop_rate`` (dropped / (scraped + dropped) items), ``max_error_rate`` (ERROR log lines /
-requests). ``MONITOR_FINISH_REASONS`` lists the finish reasons that count as a complete run.
+requests), ``max_layout_miss`` (the share of article pages extracted with outlet selectors on which
+the selector of a core field — title, body, published_at — found nothing: the generic chain filled
+in, but the layout may have changed), ``max_pattern_miss`` (the share of extracted article pages
+whose URL failed the outlet's article pattern and was kept only because a probe judged it an
+article: the pattern may be stale). ``MONITOR_FINISH_REASONS`` lists the finish reasons that count
+as a complete run.
 
 A run that fetched no article page passes only when discovery shows why: the articles are stored
 already (``incremental/skipped``), the feeds answered 304 (``conditional/not_modified``) or the
@@ -33,6 +39,7 @@ import copy
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from scrapy import signals
 from spidermon import Monitor, MonitorSuite
@@ -48,7 +55,10 @@ DEFAULT_THRESHOLDS: dict[str, Any] = {
     "coverage": {"title": 0.95, "body": 0.95, "published_at": 0.8},
     "max_drop_rate": 0.5,
     "max_error_rate": 0.1,
+    "max_layout_miss": 0.5,
+    "max_pattern_miss": 0.5,
 }
+CORE_FIELDS = ("title", "body", "published_at")  # the fields whose selectors the drift monitor watches
 DEFAULT_FINISH_REASONS = ("finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout")
 EXIT_MONITORS_FAILED = 3
 
@@ -90,7 +100,10 @@ class Monitoring(Spidermon):
         return ext
 
     def _response_received(self, response, request, spider=None) -> None:
-        if "discovery" in request.meta and 200 <= response.status < 300:
+        # A probe (a link that failed the outlet's article pattern) is counted by the spider once it
+        # is judged an article: a rejected probe is not an article page that gave no article.
+        discovery = request.meta.get("discovery")
+        if discovery is not None and not discovery.get("probe") and 200 <= response.status < 300:
             self.crawler.stats.inc_value(ARTICLE_PAGES)
 
 
@@ -165,6 +178,43 @@ class ErrorRateMonitor(_RunMonitor):
         self.assertLessEqual(rate, limit, f"error rate {rate:.0%} > {limit:.0%} ({errors} errors, {requests} requests)")
 
 
+class LayoutDriftMonitor(_RunMonitor):
+    """The outlet module still fits the site: its selectors find the core fields, and its article
+    pattern still matches the site's article URLs."""
+
+    def _outlet(self) -> str:
+        spider = self.data.spider
+        return getattr(getattr(spider, "outlet", None), "slug", None) or spider.name
+
+    def _examples(self, key: str) -> str:
+        # decoded for reading: an Arabic slug percent-encoded is three times as long and unreadable
+        examples = [unquote(str(url)) for url in self.stats.get(key) or []]
+        return f" ({', '.join(examples)})" if examples else ""
+
+    def test_selectors_find_core_fields(self):
+        pages = self.count("layout/pages")
+        if not pages:
+            self.skipTest("no article page extracted with outlet selectors")
+        limit = float(self.thresholds["max_layout_miss"])
+        drifted = []
+        for field in CORE_FIELDS:
+            missed = self.count(f"layout/miss/{field}")
+            if missed and missed / pages > limit:
+                drifted.append(f"{self._outlet()}: selectors missed {field} on {missed / pages:.0%} of {pages} "
+                               f"article pages{self._examples(f'layout/examples/{field}')}: the layout may have changed")
+        self.assertFalse(drifted, "; ".join(drifted))
+
+    def test_article_pattern_matches(self):
+        pages, missed = self.count("news/articles_extracted"), self.count("layout/pattern_miss")
+        if not pages:
+            self.skipTest("no article page extracted")
+        limit = float(self.thresholds["max_pattern_miss"])
+        share = missed / pages
+        self.assertLessEqual(share, limit,
+                             f"{self._outlet()}: the article pattern missed {share:.0%} of {pages} article pages"
+                             f"{self._examples('layout/examples/pattern_miss')}: the URL pattern may be stale")
+
+
 class FinishReasonMonitor(_RunMonitor):
     """The run ended normally (not killed, not closed on errors)."""
 
@@ -190,5 +240,6 @@ class MarkRunFailed(Action):
 
 
 class RunMonitorSuite(MonitorSuite):
-    monitors = [ItemCountMonitor, FieldCoverageMonitor, DropRateMonitor, ErrorRateMonitor, FinishReasonMonitor]
+    monitors = [ItemCountMonitor, FieldCoverageMonitor, DropRateMonitor, ErrorRateMonitor, LayoutDriftMonitor,
+                FinishReasonMonitor]
     monitors_failed_actions = [MarkRunFailed]

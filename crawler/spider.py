@@ -8,6 +8,14 @@ Spider arguments (``scrapy crawl youm7 -a since=2026-11-01 -a limit=50``):
   since, until   date window (YYYY-MM-DD or ISO datetime); articles dated outside it are skipped
   limit          maximum number of articles to fetch
   sources        comma-separated URLs replacing the outlet's own sources (a mirror, a local copy)
+
+Self-healing (issue 11): an outlet module is a fast path, not a single point of failure.
+
+- Layout: per article page extracted with outlet selectors, the selectors that found nothing
+  (the generic chain then filled the field) and the title/date disagreements with the generic
+  chain are counted (``layout/pages``, ``layout/miss/<field>``, ``layout/fallback/<field>``,
+  ``layout/disagree/<field>``, two example URLs per missed field in ``layout/examples/<field>``);
+  ``crawler.monitors.LayoutDriftMonitor`` fails a run whose selectors miss a core field too often.
 """
 
 from __future__ import annotations
@@ -98,6 +106,7 @@ class Layout:
 
 _MAX_WAITING = 10_000  # links kept for slots of the limit that fetches without an article hand back
 _SOURCE_PRIORITY = {"news_sitemap": 30, "sitemap": 20, "feed": 20, "section": 10}
+LAYOUT_EXAMPLES = 2  # example URLs kept per missed field (stats layout/examples/<field>)
 
 
 def parse_when(value: str | None, end_of_day: bool = False) -> datetime | None:
@@ -146,6 +155,8 @@ class NewsSpider(scrapy.Spider):
         # that yields none (404, not a page, outside the window) hands its slot to a waiting link.
         self._budget_used = 0
         self._waiting: list[scrapy.Request] = []
+        # self-healing: see the module docstring
+        self._has_selectors = self.selectors != Selectors() or bool(self.layouts)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -261,6 +272,14 @@ class NewsSpider(scrapy.Spider):
         self._stat("news/article_requests")
         yield request
 
+    def _example(self, key: str, url: str) -> None:
+        stats = self.crawler.stats if getattr(self, "crawler", None) else None
+        if stats is None:
+            return
+        examples = list(stats.get_value(key) or [])
+        if len(examples) < LAYOUT_EXAMPLES and url not in examples:
+            stats.set_value(key, [*examples, url])
+
     # ----- homepage discovery (the generic spider's start) -------------------------------------
 
     homepage_stats = "discovery"  # prefix of the homepage discovery counts
@@ -331,6 +350,9 @@ class NewsSpider(scrapy.Spider):
             item = await PageWorkers.of(self.crawler).page_item(self, response)
         else:
             item = self.page_item(response)
+        if item is not None:
+            self._stat("news/articles_extracted")
+            self._count_layout(item, response.url)
         if item is None or not self._in_window(item.get("published_at")):
             if item is not None:
                 self._stat("news/outside_window")
@@ -338,6 +360,21 @@ class NewsSpider(scrapy.Spider):
                 yield request
             return
         yield item
+
+    def _count_layout(self, item: Article, url: str) -> None:
+        """How the outlet's selectors did on this page (before the pipelines: a page whose item is
+        dropped later still tells about the layout)."""
+        if not self._has_selectors:
+            return
+        self._stat("layout/pages")
+        layout = getattr(item, "_layout", None) or {}
+        for field in layout.get("missed") or ():
+            self._stat(f"layout/miss/{field}")
+            if item.get(field) not in (None, "", [], {}):
+                self._stat(f"layout/fallback/{field}")
+            self._example(f"layout/examples/{field}", url)
+        for field in layout.get("disagree") or ():
+            self._stat(f"layout/disagree/{field}")
 
     def page_item(self, response: TextResponse) -> Article | None:
         """The article on an article page, or None when the page turns out not to be one. A function

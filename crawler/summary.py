@@ -1,9 +1,15 @@
 """CrawlSummary: every crawl ends with a short report in the log — pages fetched, articles
-scraped and stored, drops by reason, and field coverage of the scraped articles."""
+scraped and stored, drops by reason, field coverage of the scraped articles, and what the
+self-healing steps had to do (selector misses, pattern misses, discovery fallback).
+
+Stats it sets: ``coverage/<field>`` (share of scraped articles with the field), and
+``fields/<field>/<step>`` (scraped articles whose field came from that extraction step, from the
+item's ``provenance``: outlet, json_ld, rdfa, meta, printed, trafilatura, ...)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -11,6 +17,21 @@ from scrapy import signals
 logger = logging.getLogger(__name__)
 
 COVERAGE_FIELDS = ("title", "body", "published_at", "authors", "section", "tags", "related", "images", "source")
+LAYOUT_FIELDS = ("title", "body", "published_at")  # named in the summary line when their selectors missed
+
+
+def healing_notes(stats: Mapping) -> list[str]:
+    """What the run needed the self-healing steps for, as short phrases (empty when nothing)."""
+    notes = []
+    pages = int(stats.get("layout/pages", 0) or 0)
+    missed = [f"{f} {stats[f'layout/miss/{f}']}/{pages}" for f in LAYOUT_FIELDS if stats.get(f"layout/miss/{f}")]
+    if missed:
+        notes.append("selectors missed " + ", ".join(missed) + " pages (filled by the generic chain)")
+    if stats.get("layout/pattern_miss"):
+        notes.append(f"{stats['layout/pattern_miss']} articles outside the article pattern (kept by probes)")
+    if stats.get("discovery/fallback"):
+        notes.append("discovery fell back to the homepage (every declared source failed)")
+    return notes
 
 
 class CrawlSummary:
@@ -34,13 +55,19 @@ class CrawlSummary:
                 self.filled[f] += 1
         for f, n in self.filled.items():
             self.stats.set_value(f"coverage/{f}", round(n / self.items, 3))
+        provenance = adapter.get("provenance") if "provenance" in adapter.field_names() else None
+        if isinstance(provenance, Mapping):
+            for field, step in provenance.items():
+                if isinstance(field, str) and isinstance(step, str) and "/" not in field and "/" not in step:
+                    self.stats.inc_value(f"fields/{field}/{step}")
 
     def spider_closed(self, spider, reason):
         s = self.stats.get_stats()
         drops = {k.removeprefix("validate/dropped/"): v for k, v in s.items() if k.startswith("validate/dropped/")}
         cover = "  ".join(f"{f} {100 * n / self.items:.0f}%" for f, n in self.filled.items()) if self.items else "-"
+        notes = healing_notes(s)
         logger.info(
-            "summary %s: %d pages fetched, %d articles scraped, %d stored, dropped %s; coverage: %s (finish: %s)",
+            "summary %s: %d pages fetched, %d articles scraped, %d stored, dropped %s; coverage: %s%s (finish: %s)",
             spider.name, s.get("response_received_count", 0), self.items, s.get("store/rows_upserted", 0),
-            drops or "none", cover, reason,
+            drops or "none", cover, "; " + "; ".join(notes) if notes else "", reason,
         )

@@ -72,9 +72,11 @@ class _Spider:
 
 def test_thresholds_merge_defaults_settings_outlet_and_operator_overrides():
     settings = Settings({"MONITOR_THRESHOLDS": {"default": {"max_error_rate": 0.2, "coverage": {"body": 0.9}},
-                                                "lbci": {"min_items": 2}, "youm7": {"min_items": 50}}})
+                                                "lbci": {"min_items": 2, "max_layout_miss": 0.25},
+                                                "youm7": {"min_items": 50}}})
     got = thresholds_for(_Spider(), settings)
     assert got == {"min_items": 2, "max_error_rate": 0.2, "max_drop_rate": DEFAULT_THRESHOLDS["max_drop_rate"],
+                   "max_layout_miss": 0.25, "max_pattern_miss": DEFAULT_THRESHOLDS["max_pattern_miss"],
                    "coverage": {"title": 0.95, "body": 0.9, "published_at": 0.8, "authors": 0.5}}
     assert thresholds_for(_Spider(), Settings()) ["min_items"] == 5
     with pytest.raises(ValueError, match="coverage thresholds for subtitle"):
