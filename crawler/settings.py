@@ -73,6 +73,10 @@ SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.RunMonitorSuite"]
 MONITOR_THRESHOLDS = {}  # {"default": {...}, "<outlet>": {"min_items": 20, "coverage": {"authors": 0.6}}}
 MONITOR_FINISH_REASONS = ["finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout"]
 
+# Self-healing outlet modules (crawler/spider.py): links that fail an outlet's article pattern but
+# look like stories are probed (this many always, more while at least half were articles).
+PATTERN_PROBES = 20
+
 # scrapy schedule
 SCHEDULE_INTERVALS = {}  # {"youm7": "15m"}
 SCHEDULE_DEFAULT_INTERVAL = "1h"

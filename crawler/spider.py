@@ -16,6 +16,13 @@ Self-healing (issue 11): an outlet module is a fast path, not a single point of 
   chain are counted (``layout/pages``, ``layout/miss/<field>``, ``layout/fallback/<field>``,
   ``layout/disagree/<field>``, two example URLs per missed field in ``layout/examples/<field>``);
   ``crawler.monitors.LayoutDriftMonitor`` fails a run whose selectors miss a core field too often.
+- Stale article patterns: a same-site link that fails ``article_allow`` but looks like a story
+  address (``crawler.discovery.looks_like_article_path``) and is not denied by ``article_deny`` is
+  fetched as a *probe*; the generic article verdict decides (``layout/pattern_miss`` when it is an
+  article, which is then extracted as usual, ``layout/pattern_probe_rejected`` when not). Setting
+  ``PATTERN_PROBES`` (20): that many probes are always sent; beyond that, only while at least half
+  of the probes sent so far were articles, so a completely stale pattern still keeps every article
+  and a pattern that is merely strict costs at most ``PATTERN_PROBES`` fetches.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from crawler.discovery import (
     Link,
     feed_links,
     iter_xml,
+    looks_like_article_path,
     parse_section,
     robots_sitemaps,
     site_root,
@@ -46,6 +54,7 @@ from crawler.discovery import (
 )
 from crawler.extract.article import Page, Selectors, extract_article
 from crawler.extract.dates import date_from_url, parse_machine_date, to_datetime
+from crawler.extract.pagetype import article_verdict
 from crawler.extract.structured import PageMeta
 from crawler.items import Article
 from crawler.loaders import ArticleLoader
@@ -107,6 +116,9 @@ class Layout:
 _MAX_WAITING = 10_000  # links kept for slots of the limit that fetches without an article hand back
 _SOURCE_PRIORITY = {"news_sitemap": 30, "sitemap": 20, "feed": 20, "section": 10}
 LAYOUT_EXAMPLES = 2  # example URLs kept per missed field (stats layout/examples/<field>)
+# Counted by crawler.monitors.Monitoring for fetched article pages; a probe is counted once judged
+# an article (crawler.monitors.ARTICLE_PAGES: the same key).
+_ARTICLE_PAGES = "monitor/article_pages"
 
 
 def parse_when(value: str | None, end_of_day: bool = False) -> datetime | None:
@@ -157,6 +169,8 @@ class NewsSpider(scrapy.Spider):
         self._waiting: list[scrapy.Request] = []
         # self-healing: see the module docstring
         self._has_selectors = self.selectors != Selectors() or bool(self.layouts)
+        self._probes = {"sent": 0, "article": 0}
+        self._probes_waiting: list[scrapy.Request] = []
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -164,6 +178,8 @@ class NewsSpider(scrapy.Spider):
         spider._init_args = (args, kwargs)  # page workers build their own copy of the spider from these
         pool_size(crawler.settings.get("PAGE_WORKERS", "auto"))  # a bad value fails the start, not every page
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider._spider_idle, signal=signals.spider_idle)
+        spider.pattern_probes = max(crawler.settings.getint("PATTERN_PROBES", 20), 0)
         return spider
 
     def _request_dropped(self, request: scrapy.Request, spider=None) -> None:
@@ -195,6 +211,21 @@ class NewsSpider(scrapy.Spider):
         if any(p.search(target) for p in self._deny):
             return False
         return any(p.search(target) for p in self._allow) if self._allow else True
+
+    def _denied(self, url: str) -> bool:
+        parts = urlsplit(url)
+        target = unquote(parts.path) + (("?" + parts.query) if parts.query else "")
+        return any(p.search(target) for p in self._deny)
+
+    def is_own_link(self, url: str) -> bool:
+        """A link to the outlet's own site (its domains, or the host of a ``-a sources`` mirror)."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if not host or host in self.outlet.exclude_hosts:
+            return False
+        if not any(host == d or host.endswith("." + d) for d in self.allowed_domains):
+            return False
+        return not self.outlet.paths or any(parts.path.startswith(p) for p in self.outlet.paths)
 
     def _stat(self, key: str, n: int = 1) -> None:
         counts = self.__dict__.get("_worker_counts")
@@ -248,9 +279,12 @@ class NewsSpider(scrapy.Spider):
         return not ((self.since and when < self.since) or (self.until and when > self.until))
 
     def _article_request(self, link: Link, response: Response):
+        probe = False
         if not self.is_article_url(link.url):
             self._stat("news/links_not_article")
-            return
+            if not self._probe_wanted(link.url):
+                return
+            probe = True
         key = canonicalize_url(link.url)
         if key in self._scheduled:
             return
@@ -260,9 +294,23 @@ class NewsSpider(scrapy.Spider):
             self._stat("news/outside_window")
             return
         self._scheduled.add(key)
+        discovery = {"published": link.published, "title": link.title, "keywords": link.keywords,
+                     "lastmod": link.lastmod}
+        if probe:
+            discovery["probe"] = True  # in "discovery": the one part of meta a page worker sees
         request = scrapy.Request(link.url, callback=self.parse_article, errback=self._article_failed, priority=0,
-                                 meta={"discovery": {"published": link.published, "title": link.title,
-                                                     "keywords": link.keywords, "lastmod": link.lastmod}})
+                                 meta={"discovery": discovery})
+        if probe and not self._probe_allowed():
+            if len(self._probes_waiting) < _MAX_WAITING:
+                self._probes_waiting.append(request)
+            return
+        if probe:
+            self._probes["sent"] += 1
+            self._stat("layout/pattern_probes")
+        yield from self._budgeted(request)
+
+    def _budgeted(self, request: scrapy.Request):
+        """Send an article request, or keep it waiting when the limit's slots are taken."""
         if self.limit is not None and self._budget_used >= self.limit:
             self._stat("news/over_limit")
             if len(self._waiting) < _MAX_WAITING:
@@ -272,6 +320,32 @@ class NewsSpider(scrapy.Spider):
         self._stat("news/article_requests")
         yield request
 
+    # ----- stale article patterns ----------------------------------------------------------------
+
+    def _probe_wanted(self, url: str) -> bool:
+        """A link that fails the article pattern but may be a story the pattern no longer knows."""
+        return bool(self._allow) and self.is_own_link(url) and not self._denied(url) \
+            and looks_like_article_path(urlsplit(url).path)
+
+    def _probe_allowed(self) -> bool:
+        sent, articles = self._probes["sent"], self._probes["article"]
+        return sent < getattr(self, "pattern_probes", 20) or 2 * articles >= sent
+
+    def _probe_judged(self, is_article: bool, url: str):
+        """Count a probe's verdict; release probes that were waiting for a good one."""
+        if is_article:
+            self._probes["article"] += 1
+            self._stat("layout/pattern_miss")
+            self._stat(_ARTICLE_PAGES)
+            self._example("layout/examples/pattern_miss", url)
+        else:
+            self._stat("layout/pattern_probe_rejected")
+        while self._probes_waiting and self._probe_allowed():
+            request = self._probes_waiting.pop(0)
+            self._probes["sent"] += 1
+            self._stat("layout/pattern_probes")
+            yield from self._budgeted(request)
+
     def _example(self, key: str, url: str) -> None:
         stats = self.crawler.stats if getattr(self, "crawler", None) else None
         if stats is None:
@@ -279,6 +353,12 @@ class NewsSpider(scrapy.Spider):
         examples = list(stats.get_value(key) or [])
         if len(examples) < LAYOUT_EXAMPLES and url not in examples:
             stats.set_value(key, [*examples, url])
+
+    def _spider_idle(self, spider=None) -> None:
+        """Out of work: drop probes still waiting for a verdict that will not come."""
+        if self._probes_waiting:
+            self._stat("layout/pattern_probes_skipped", len(self._probes_waiting))
+            self._probes_waiting.clear()
 
     # ----- homepage discovery (the generic spider's start) -------------------------------------
 
@@ -350,6 +430,9 @@ class NewsSpider(scrapy.Spider):
             item = await PageWorkers.of(self.crawler).page_item(self, response)
         else:
             item = self.page_item(response)
+        if _has_meta(response) and (response.meta.get("discovery") or {}).get("probe"):
+            for request in self._probe_judged(item is not None, response.url):
+                yield request
         if item is not None:
             self._stat("news/articles_extracted")
             self._count_layout(item, response.url)
@@ -379,7 +462,16 @@ class NewsSpider(scrapy.Spider):
     def page_item(self, response: TextResponse) -> Article | None:
         """The article on an article page, or None when the page turns out not to be one. A function
         of the page and the spider's configuration only: it may run in a page worker
-        (crawler/workers.py), where ``_stat`` counts are carried back to the crawl's stats."""
+        (crawler/workers.py), where ``_stat`` counts are carried back to the crawl's stats.
+
+        A probe (a link that failed the article pattern) is extracted only when the generic
+        article verdict says it is an article."""
+        discovery = (response.meta.get("discovery") or {}) if _has_meta(response) else {}
+        if discovery.get("probe"):
+            meta = PageMeta(response.selector)
+            is_article, reason = article_verdict(response.selector, meta)
+            self._stat(f"layout/pattern_verdict/{'article' if is_article else 'not_article'}/{reason}")
+            return self.extract(response, meta) if is_article else None
         return self.extract(response)
 
     def layout_for(self, response: TextResponse) -> tuple[Selectors, object]:

@@ -9,6 +9,9 @@ Facts and how sure they are (no web access here; sources are public scrapers and
   /العالم-العربي/المشرق-العربي/53066..., /العالم/أوروبا/5321484-...): sure (real URLs in public code).
   Section pages (/الرأي, /ثقافة-وفنون, /صحتك, /العالم-العربي/المشرق-العربي) and tag pages
   /tags/<name>: sure. Section pagination ?page=N (Drupal pager): unverified.
+- Before the redesign, article links were /home/article/<id>/<slug> (the 2018 homepage: the
+  current pattern matched none of its 38 article links; issue 11): both shapes are articles, so
+  archived and redirected addresses still match.
 - Byline convention "المدينة: الكاتب" ("بيروت: سامر الخطيب"), and "المدينة: «الشرق الأوسط»" for
   staff copy without a name: sure for the paper, assumed for the site. The city is our dateline;
   the paper's own name is a masthead, not an author.
@@ -46,7 +49,7 @@ class AsharqAlawsatSpider(NewsSpider):
         Source("https://aawsat.com/feed", "feed"),
         Source("https://aawsat.com/العالم-العربي/المشرق-العربي", "section", pages=2),
     )
-    article_allow = (r"^/[^/]+(?:/[^/]+)?/\d{6,8}-[^/]+/?$",)
+    article_allow = (r"^/[^/]+(?:/[^/]+)?/\d{6,8}-[^/]+/?$", r"^/home/article/\d+(?:/[^/]*)?/?$")
     article_deny = (r"^/(?:tags|search|user|pdf-issue)/",)
     selectors = Selectors(
         title="article h1.node-title",
