@@ -74,8 +74,10 @@ MONITOR_THRESHOLDS = {}  # {"default": {...}, "<outlet>": {"min_items": 20, "cov
 MONITOR_FINISH_REASONS = ["finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout"]
 
 # Self-healing outlet modules (crawler/spider.py): links that fail an outlet's article pattern but
-# look like stories are probed (this many always, more while at least half were articles).
+# look like stories are probed (this many always, more while at least half were articles), and
+# when every declared source fails, discovery falls back to the outlet's homepage.
 PATTERN_PROBES = 20
+DISCOVERY_FALLBACK = True
 
 # scrapy schedule
 SCHEDULE_INTERVALS = {}  # {"youm7": "15m"}

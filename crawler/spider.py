@@ -23,6 +23,13 @@ Self-healing (issue 11): an outlet module is a fast path, not a single point of 
   ``PATTERN_PROBES`` (20): that many probes are always sent; beyond that, only while at least half
   of the probes sent so far were articles, so a completely stale pattern still keeps every article
   and a pattern that is merely strict costs at most ``PATTERN_PROBES`` fetches.
+- Discovery fallback: when the crawl runs out of work and no declared source (or ``-a sources``
+  override) gave an article link — every one answered an error, was unreadable, or listed
+  nothing that is an article — the spider discovers from the outlet's homepage the way the generic
+  spider does (robots.txt ``Sitemap:`` lines, ``<link rel="alternate">`` feeds, the homepage's own
+  links, through the outlet's article pattern and probes), once (``discovery/fallback``). Setting
+  ``DISCOVERY_FALLBACK`` (True). Not in a distributed crawl (``REDIS_URL``): there no worker sees
+  every source's answer.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from urllib.parse import unquote, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
@@ -75,6 +82,7 @@ class Outlet:
     aliases: tuple[str, ...] = ()  # names the outlet signs with (never an author)
     paths: tuple[str, ...] = ()  # path prefixes of this edition on a shared host ("/ar/" on france24.com)
     exclude_hosts: tuple[str, ...] = ()  # subdomains that are other editions ("english.enabbaladi.net")
+    homepage: str | None = None  # where discovery falls back to; default: the first source's site root
 
     def owns(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -169,6 +177,8 @@ class NewsSpider(scrapy.Spider):
         self._waiting: list[scrapy.Request] = []
         # self-healing: see the module docstring
         self._has_selectors = self.selectors != Selectors() or bool(self.layouts)
+        self._article_links = 0  # links of the crawl's discovery that passed the article pattern
+        self._fell_back = False
         self._probes = {"sent": 0, "article": 0}
         self._probes_waiting: list[scrapy.Request] = []
 
@@ -226,6 +236,15 @@ class NewsSpider(scrapy.Spider):
         if not any(host == d or host.endswith("." + d) for d in self.allowed_domains):
             return False
         return not self.outlet.paths or any(parts.path.startswith(p) for p in self.outlet.paths)
+
+    def homepage_url(self) -> str | None:
+        """Where discovery falls back to: the ``-a sources`` override's site root, else the
+        outlet's ``homepage``, else the site root of its first declared source."""
+        if self.start_sources and self.start_sources[0].kind == "override":
+            return site_root(self.start_sources[0].url)
+        if self.outlet.homepage:
+            return self.outlet.homepage
+        return site_root(self.start_sources[0].url) if self.start_sources else None
 
     def _stat(self, key: str, n: int = 1) -> None:
         counts = self.__dict__.get("_worker_counts")
@@ -288,6 +307,8 @@ class NewsSpider(scrapy.Spider):
         key = canonicalize_url(link.url)
         if key in self._scheduled:
             return
+        if not probe:
+            self._article_links += 1
         if not self._in_window(link.published) or (
                 self.since and link.lastmod and (to_datetime(link.lastmod) or self.since) < self.since):
             # last modified before `since` means published before it too (never used for `until`)
@@ -354,13 +375,36 @@ class NewsSpider(scrapy.Spider):
         if len(examples) < LAYOUT_EXAMPLES and url not in examples:
             stats.set_value(key, [*examples, url])
 
+    # ----- discovery fallback ------------------------------------------------------------------
+
     def _spider_idle(self, spider=None) -> None:
-        """Out of work: drop probes still waiting for a verdict that will not come."""
+        """Out of work: fall back to the homepage once when no declared source gave an article
+        link; drop probes still waiting for a verdict that will not come."""
         if self._probes_waiting:
             self._stat("layout/pattern_probes_skipped", len(self._probes_waiting))
             self._probes_waiting.clear()
+        if self._fell_back or not self.start_sources or not self._discovery_failed():
+            return
+        if not self.settings.getbool("DISCOVERY_FALLBACK", True) or self.settings.get("REDIS_URL"):
+            return
+        home = self.homepage_url()
+        self._fell_back = True
+        if not home:
+            return
+        self._stat("discovery/fallback")
+        self.logger.warning("every declared source of %s failed (error, unreadable or no article link): "
+                            "discovering from its homepage %s", self.name, home)
+        for request in self.homepage_requests(home):
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
-    # ----- homepage discovery (the generic spider's start) -------------------------------------
+    def _discovery_failed(self) -> bool:
+        """No source gave an article link, an article judged by a probe, or a 304 (unchanged:
+        its articles were seen by an earlier run)."""
+        stats = self.crawler.stats
+        return not (self._article_links or self._probes["article"] or stats.get_value("conditional/not_modified"))
+
+    # ----- homepage discovery (the generic spider's start, and the fallback) ---------------------
 
     homepage_stats = "discovery"  # prefix of the homepage discovery counts
 
