@@ -58,6 +58,7 @@ EXTENSIONS = {
     "crawler.summary.CrawlSummary": 500,
     "crawler.progress.Progress": 510,
     "crawler.monitors.Monitoring": 600,  # spidermon; runs after the summary
+    "crawler.runs.RunRecorder": 700,  # the run's stats into the store's runs table, after the monitors' verdict
 }
 
 # Incremental crawling and conditional requests
@@ -72,6 +73,7 @@ SPIDERMON_ENABLED = True
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.RunMonitorSuite"]
 MONITOR_THRESHOLDS = {}  # {"default": {...}, "<outlet>": {"min_items": 20, "coverage": {"authors": 0.6}}}
 MONITOR_FINISH_REASONS = ["finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout"]
+RUNS_ENABLED = True  # store each run's stats (runs table; `scrapy outlets`)
 
 # Self-healing outlet modules (crawler/spider.py): links that fail an outlet's article pattern but
 # look like stories are probed (this many always, more while at least half were articles), and

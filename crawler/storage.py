@@ -12,6 +12,9 @@ Tables (see ``docs/storage.md``):
   ``pipelines.dedup`` can be rebuilt at the start of each run.
 - search: an FTS5 table over folded title and body (SQLite) or a ``tsvector`` table with a GIN
   index (PostgreSQL), written in the same transaction as the article.
+- ``runs``: one row per finished crawl of an outlet (outlet, spider, start and finish times, finish
+  reason, and the run's numeric stats as JSON, see ``safe_run_stats``), written by
+  ``crawler.runs.RunRecorder``; read by ``scrapy outlets`` (``ArticleStore.latest_runs``).
 """
 
 from __future__ import annotations
@@ -110,6 +113,43 @@ article_signatures = Table(
     Column("seen_at", DateTime(timezone=True), nullable=False),
 )
 
+runs = Table(
+    "runs", metadata,
+    Column("id", _ID_TYPE, primary_key=True, autoincrement=True),
+    Column("outlet", Text, nullable=False),
+    Column("spider", Text, nullable=False),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("finish_reason", Text),
+    Column("stats", Text, nullable=False),  # JSON object: stat name -> number (or a list of the kept lists)
+    Index("ix_runs_outlet_finished", "outlet", "finished_at"),
+)
+
+# Stats kept as lists of text (everything else must be a number): the drift monitor's example URLs
+# and the monitors' failure messages.
+RUN_LIST_STATS = ("layout/examples/", "monitors/failures")
+# user:password@ in a URL (a DATABASE_URL, a REDIS_URL, a proxy): never stored, whatever the stat.
+_CREDENTIALS = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s@]*:[^/\s@]*@", re.IGNORECASE)
+
+
+def safe_run_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a crawl's stats that may be stored: numbers, and the lists of ``RUN_LIST_STATS``
+    with no value that carries credentials. Text values (exception messages, settings echoed by
+    extensions) and times are left out: they may hold a database or Redis URL."""
+    out: dict[str, Any] = {}
+    for key, value in stats.items():
+        if not isinstance(key, str) or _CREDENTIALS.search(key):
+            continue
+        if isinstance(value, bool):
+            out[key] = int(value)
+        elif isinstance(value, int | float):
+            if value == value and value not in (float("inf"), float("-inf")):  # JSON has no NaN or infinity
+                out[key] = value
+        elif isinstance(value, list | tuple) and key.startswith(RUN_LIST_STATS):
+            out[key] = [str(v) for v in value if isinstance(v, str) and not _CREDENTIALS.search(v)]
+    return out
+
+
 # Upsert is dialect-specific SQL; only these two dialects have the ON CONFLICT form we rely on.
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
@@ -203,6 +243,25 @@ def _as_utc(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
+
+
+def _aware_utc(value: datetime | None) -> datetime | None:
+    """A time as UTC (a naive one is taken as UTC already, as Scrapy's start_time is)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _decode_run(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(mapping)
+    for name in ("started_at", "finished_at"):
+        out[name] = _as_utc(out[name])
+    try:
+        stats = json.loads(out["stats"] or "{}")
+    except ValueError:
+        stats = {}
+    out["stats"] = stats if isinstance(stats, dict) else {}
+    return out
 
 
 def _decode(mapping: Mapping[str, Any]) -> dict[str, Any]:
@@ -630,6 +689,50 @@ class ArticleStore:
                 per_outlet[outlet] = n
                 coverage[outlet] = {f: (row[f"known_{f}"] or 0) / n for f in fields}
         return {"total": sum(per_outlet.values()), "per_outlet": per_outlet, "coverage": coverage}
+
+    # ----- runs ---------------------------------------------------------------------------------
+
+    def record_run(self, outlet: str, spider: str, stats: Mapping[str, Any], *, finished_at: datetime | None = None,
+                   started_at: datetime | None = None, finish_reason: str | None = None) -> None:
+        """Store one finished crawl of an outlet; ``stats`` pass through ``safe_run_stats``."""
+        row = {"outlet": outlet, "spider": spider, "started_at": _aware_utc(started_at),
+               "finished_at": _aware_utc(finished_at) or datetime.now(UTC), "finish_reason": finish_reason,
+               "stats": json.dumps(safe_run_stats(stats), ensure_ascii=False, sort_keys=True)}
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(runs.insert(), [row])
+        except SQLAlchemyError as exc:
+            raise StoreError(f"writing the run of {outlet} failed: {_one_line(exc)}") from exc
+
+    def runs(self, outlet: str | Iterable[str] | None = None, since: datetime | None = None,
+             limit: int | None = None) -> list[dict[str, Any]]:
+        """Stored runs, newest first: dicts with id, outlet, spider, started_at, finished_at,
+        finish_reason and stats (decoded). ``outlet``: one slug or several; ``since``: runs
+        finished at or after it."""
+        query = self._runs_query(outlet, since).order_by(runs.c.finished_at.desc(), runs.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [_decode_run(m) for m in conn.execute(query).mappings()]
+
+    def latest_runs(self, outlet: str | Iterable[str] | None = None,
+                    since: datetime | None = None) -> dict[str, dict[str, Any]]:
+        """The newest stored run of each outlet (as ``runs`` gives them), by outlet slug."""
+        newest = self._runs_query(outlet, since).with_only_columns(func.max(runs.c.id)).group_by(runs.c.outlet)
+        query = select(runs).where(runs.c.id.in_(newest.scalar_subquery())).order_by(runs.c.outlet)
+        with self.engine.connect() as conn:
+            return {m["outlet"]: _decode_run(m) for m in conn.execute(query).mappings()}
+
+    @staticmethod
+    def _runs_query(outlet: str | Iterable[str] | None, since: datetime | None) -> Any:
+        query = select(runs)
+        if isinstance(outlet, str):
+            query = query.where(runs.c.outlet == outlet)
+        elif outlet is not None:
+            query = query.where(runs.c.outlet.in_(list(outlet)))
+        if since is not None:
+            query = query.where(runs.c.finished_at >= _aware_utc(since))
+        return query
 
     def close(self) -> None:
         """Release pooled connections (and with them SQLite's file handles)."""
