@@ -17,8 +17,10 @@ from urllib.parse import quote, unquote, urlsplit
 FIXTURES = Path(__file__).parent / "fixtures" / "sites"
 
 
-def load_manifest(outlet: str) -> tuple[Path, dict]:
-    folder = FIXTURES / outlet
+def load_manifest(outlet: str | Path) -> tuple[Path, dict]:
+    """(folder, manifest) of a fixture outlet by name, or of a fixture folder given as a path (a
+    changed copy made by a test)."""
+    folder = outlet if isinstance(outlet, Path) else FIXTURES / outlet
     return folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 
 
@@ -56,9 +58,10 @@ def _key(url: str) -> str:
 
 
 class FixtureSite(LoopbackServer):
-    """Serves one or more fixture folders; use as a context manager. Counts requests by path."""
+    """Serves one or more fixture folders (outlet names, or folder paths); use as a context
+    manager. Counts requests by path."""
 
-    def __init__(self, *outlets: str):
+    def __init__(self, *outlets: str | Path):
         self.pages: dict[str, tuple[Path, str, int]] = {}
         self.origins: set[str] = set()
         self.requests: list[str] = []

@@ -1,5 +1,6 @@
 """The store contract against a real PostgreSQL server (started by tests/pg.py on 127.0.0.1 and
-stopped by PID): the SQLite store tests re-run here, plus search, dedup and an outage mid-crawl."""
+stopped by PID): the SQLite store tests re-run here (articles, versions, runs), plus search, dedup
+and an outage mid-crawl."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from crawler.storage import ArticleStore
 from pipelines.store import StorePipeline
 from tests.pg import PostgresServer, unavailable_reason
 from tests.test_search import ROWS
+from tests.test_self_healing_unit import (  # noqa: F401 - collected here, run against the PostgreSQL `store`
+    test_runs_are_stored_and_read_newest_per_outlet,
+)
 from tests.test_store import (  # noqa: F401 - collected here, run against the PostgreSQL `store`
     T1,
     article,
