@@ -13,10 +13,12 @@ the spider counts both, and the run monitors flag a layout that drifted.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
+from functools import cached_property, lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -54,6 +56,10 @@ class Selectors:
     related: str | None = None  # <a> elements of the article's own related blocks
     source: str | None = None
     images: str | None = None  # <img> elements of the article (lead first)
+
+    def __bool__(self) -> bool:
+        """Whether any selector is declared (``Selectors()`` is the generic chain's: none)."""
+        return any(getattr(self, f.name) for f in fields(self))
 
 
 @dataclass
@@ -149,18 +155,21 @@ def title_affixes(title: str | None, headline: str | None) -> list[str]:
 def page_masthead(page: Page, outlet_name: str | None, aliases: tuple[str, ...] = (), slug: str | None = None) -> Masthead:
     """Who the outlet is, from the module (name, aliases, slug) and from what the page states:
     og:site_name, application-name, the publisher (JSON-LD, microdata), the twitter:site handle,
-    and the name its ``<title>`` or og:title adds around the headline."""
+    and, for pages of outlets without a module, the name its ``<title>`` or og:title adds around
+    the headline."""
     meta = page.meta
     names = [outlet_name, *aliases, meta.first_meta("og:site_name", "application-name")]
     pub = meta.resolve(meta.article_ld.get("publisher"))
     names.append(ld_text(pub) if pub else None)
     names.extend(n for n, _ in meta.microdata_people("publisher"))
-    h1 = first(page.sel.root, "//h1")
-    headline = text_of(h1) if h1 is not None else None
-    for raw in (first(page.sel.root, "//title/text()"), meta.first_meta("og:title"), meta.first_meta("twitter:title")):
-        affixes = title_affixes(raw, headline)
-        if affixes:
-            names.append(affixes[0])
+    if not slug:  # an outlet module knows its names; for any other page, its title says it too
+        h1 = first(page.sel.root, "//h1")
+        headline = text_of(h1) if h1 is not None else None
+        for raw in (first(page.sel.root, "//title/text()"), meta.first_meta("og:title"),
+                    meta.first_meta("twitter:title")):
+            affixes = title_affixes(raw, headline)
+            if affixes:
+                names.append(affixes[0])
     handle = meta.first_meta("twitter:site")  # last: a handle is a name, but not a display name
     if handle:
         names.append(handle.lstrip("@"))
@@ -251,8 +260,13 @@ class _Credits:
         self.source: tuple[str, str] | None = None
 
     def add(self, values, step: str, *, organization: bool = False) -> bool:
-        """Judge ``values`` (strings, or (name, is_organization) pairs) from one source; True when
-        the source named a person."""
+        """Judge ``values`` (strings, or (name, is_organization) pairs, or a function giving them,
+        called only while no earlier source named a person) from one source; True when the source
+        named a person."""
+        if callable(values):
+            if self.loader.has("authors"):
+                return False
+            values = values()
         credit = Credit()
         for v in values or ():
             name, org = v if isinstance(v, tuple) else (v, organization)
@@ -376,9 +390,9 @@ def _add_structured_fields(loader: ArticleLoader, page: Page, outlet_name: str |
         else:
             people.append((ld_text(person), False))
     credits.add(people, "json_ld")
-    credits.add(meta.rdfa.get("creator", []) + meta.rdfa.get("author", []), "rdfa")
-    credits.add(meta.microdata_people("author"), "microdata")
-    credits.add([meta.first_meta("author", "article:author", "dc.creator", "dcterms.creator")], "meta")
+    credits.add(lambda: meta.rdfa.get("creator", []) + meta.rdfa.get("author", []), "rdfa")
+    credits.add(lambda: meta.microdata_people("author"), "microdata")
+    credits.add(lambda: [meta.first_meta("author", "article:author", "dc.creator", "dcterms.creator")], "meta")
     # section: article:section, else JSON-LD articleSection (the last of a list: the leaf)
     loader.step = "meta"
     loader.add_value("section", meta.first_meta("article:section"))
@@ -433,39 +447,43 @@ _PUBLISHED_RDFA = ("datepublished", "datecreated", "date", "created", "issued")
 _MODIFIED_RDFA = ("datemodified", "modified")
 
 
-def _machine_candidates(page: Page) -> dict[str, list[tuple[str, str]]]:
-    """Machine-readable date candidates, in the chain's order of trust: JSON-LD, RDFa, microdata,
-    meta tags. {kind: [(raw, step)]}."""
-    meta, ld = page.meta, page.meta.article_ld
-    # meta tags named by itemprop are microdata; PageMeta.meta merges them with name/property ones
-    named = {}
-    for m in query(page.sel.root, "//meta[@content][@name or @property or @http-equiv]"):
-        for attr in ("property", "name", "http-equiv"):
-            k = (m.get(attr) or "").strip().lower()
-            if k and k not in named:
-                named[k] = m.get("content").strip()
-    out: dict[str, list[tuple[str, str]]] = {"published": [], "modified": []}
-    for kind, ld_keys, rdfa_keys, md_keys, meta_keys in (
-            ("published", ("datePublished", "dateCreated"), _PUBLISHED_RDFA, ("datePublished", "dateCreated"),
-             _PUBLISHED_META),
-            ("modified", ("dateModified",), _MODIFIED_RDFA, ("dateModified",), _MODIFIED_META)):
-        for k in ld_keys:
-            out[kind].append((ld_text(ld.get(k)), "json_ld"))
-        for k in rdfa_keys:
-            out[kind].extend((v, "rdfa") for v in meta.rdfa.get(k, [])[:1])
-        for k in md_keys:
-            out[kind].extend((v, "microdata") for v in meta.microdata(k)[:1])
-        for k in meta_keys:
-            if named.get(k):
-                out[kind].append((named[k], "meta"))
-        out[kind] = [(raw, step) for raw, step in out[kind] if raw]
-    return out
+class _MachineDates:
+    """Machine-readable date candidates of a page in tiers, in the chain's order of trust: JSON-LD,
+    RDFa, microdata, meta tags. Each tier is read only when the rule asks for it: most pages give
+    their date in the first."""
+
+    _KEYS = {"published": (("datePublished", "dateCreated"), _PUBLISHED_RDFA, ("datePublished", "dateCreated"),
+                           _PUBLISHED_META),
+             "modified": (("dateModified",), _MODIFIED_RDFA, ("dateModified",), _MODIFIED_META)}
+
+    def __init__(self, page: Page):
+        self.page = page
+
+    @cached_property
+    def _named(self) -> dict[str, str]:
+        # meta tags by name / property / http-equiv; those named by itemprop are microdata
+        named: dict[str, str] = {}
+        for m in query(self.page.sel.root, "//meta[@content][@name or @property or @http-equiv]"):
+            for attr in ("property", "name", "http-equiv"):
+                k = (m.get(attr) or "").strip().lower()
+                if k and k not in named:
+                    named[k] = m.get("content").strip()
+        return named
+
+    def tiers(self, kind: str):
+        meta, ld = self.page.meta, self.page.meta.article_ld
+        ld_keys, rdfa_keys, md_keys, meta_keys = self._KEYS[kind]
+        yield [(ld_text(ld.get(k)), "json_ld") for k in ld_keys]
+        yield [(v, "rdfa") for k in rdfa_keys for v in meta.rdfa.get(k, [])[:1]]
+        yield [(v, "microdata") for k in md_keys for v in meta.microdata(k)[:1]]
+        yield [(self._named[k], "meta") for k in meta_keys if self._named.get(k)]
 
 
 _HAS_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 _EARLIEST = "1990-01-01"
 
 
+@lru_cache(maxsize=4096)
 def parse_any_date(raw: str | None, tz: str | None) -> str | None:
     """A machine-readable or printed (Arabic) date -> ISO 8601; a printed wall-clock time without
     a zone gets the outlet's declared zone ``tz``."""
@@ -576,6 +594,7 @@ def _add_generic_body(loader: ArticleLoader, page: Page) -> None:
 
 _SENTENCE_END = re.compile(r"[.!?؟:؛…\"»”]\s*$")
 _BYLINE_CLASS = re.compile(r"(?:^|[\s_-])(?:author|authors|byline|writer|writeby|reporter|kateb)(?:$|[\s_-])", re.I)
+_BYLINE_XPATH = "//a[@rel='author'] | //*[@class]"  # (XPath contains() per class word was 3x slower)
 
 
 def _trim_lead(paragraphs: list[str], title: str | None) -> list[str]:
@@ -596,8 +615,7 @@ def _byline_elements(page: Page) -> list:
     """Elements marked up as a byline (class, itemprop or rel naming an author), document order;
     microdata author items are read by ``PageMeta.microdata_people``."""
     out = []
-    # every classed element of the page is looked at: on the lxml tree, not as parsel Selectors
-    for el in elements(query(page.sel.root, '//a[@rel="author"] | //*[@class]')):
+    for el in elements(query(page.sel.root, _BYLINE_XPATH)):
         attrs = " ".join(filter(None, (el.get("class"), el.get("rel"))))
         if el.get("rel") != "author" and not _BYLINE_CLASS.search(attrs):
             continue
@@ -660,9 +678,11 @@ def extract_article(
     outlet_title = loader.get_output_value("title") if loader.provenance.get("title") == "outlet" else None
     _add_structured_fields(loader, page, outlet_name, masthead, credits)
     title = loader.get_output_value("title")
-    headline = _headline_element(page, title)
-    byline_texts, byline_el = _generic_byline(page, loader.get_output_value("section"))
-    if not loader.has("authors"):
+    byline_el = None
+    # a byline element of the page: for pages without a module, and for a module whose authors
+    # selector found nothing (its fallback); a module without one reads authors from metadata
+    if not loader.has("authors") and (not selectors or (selectors.authors and "authors" not in matched)):
+        byline_texts, byline_el = _generic_byline(page, loader.get_output_value("section"))
         credits.add(byline_texts, "byline")
     if not loader.has("body"):
         _add_generic_body(loader, page)
@@ -680,27 +700,44 @@ def extract_article(
 
     # Dates: one rule over every candidate, in order of trust (choose_date): the outlet's own
     # selectors and hook, the page's machine-readable dates, the outlet's printed fallback, the
-    # <time> and printed stamps near the headline or byline, the URL.
-    machine = _machine_candidates(page)
-    stamps = page_stamps([headline, byline_el])
+    # <time> and printed stamps near the headline or byline, the URL. The stamps are looked for
+    # only when the earlier candidates give no date with a time (the walk is the costly part).
+    machine = _MachineDates(page)
     fallback_raw = _texts(query(selector.root, selectors.published_fallback))[:1] if (
         selectors and selectors.published_fallback) else []
     latest = fetched + timedelta(days=1)
+    found_stamps: list = []
+
+    def stamps(kind: str) -> list[tuple[str, str]]:
+        if not found_stamps:
+            anchor = byline_el if byline_el is not None or loader.has("authors") else _generic_byline(page)[1]
+            found_stamps.append(page_stamps([_headline_element(page, title), anchor]))
+        out = [(value, step) for step, k, value in found_stamps[0] if k == kind]
+        day = date_from_url(url) if kind == "published" else None
+        return out + ([(day, "url")] if day else [])
+
+    def rule(kind: str, own: list, *, fallback_own: list | tuple = ()):
+        """choose_date over the candidates of ``kind``, reading each tier only while the tiers
+        before it give no date with a time (later candidates could neither win nor refine it)."""
+        candidates = list(own)
+        for tier in itertools.chain(machine.tiers(kind), [list(fallback_own)]):
+            candidates.extend((raw, step) for raw, step in tier if raw)
+            found = choose_date(candidates, timezone, latest)
+            if found[1] and "T" in found[1]:
+                return found
+        return choose_date(candidates + stamps(kind), timezone, latest)
+
     layout: dict[str, list[str]] = {"missed": [], "disagree": []}
     for kind in ("published", "modified"):
         field = f"{kind}_at"
         own = outlet_raw.get(f"{kind}_raw", [])
-        printed = [(value, step) for step, k, value in stamps if k == kind]
-        generic = machine[kind] + printed + ([(date_from_url(url), "url")] if kind == "published" else [])
-        generic = [(raw, step) for raw, step in generic if raw]
         own_iso = item.get(field)
         if own_iso:  # an outlet hook read this date itself: keep it, and the raw text
             item[f"{kind}_raw"] = own[0][0] if own else None
             provenance.setdefault(field, "outlet")
         else:
             fallback_own = [(r, "outlet") for r in fallback_raw] if kind == "published" else []
-            order = own + machine[kind] + fallback_own + printed + generic[len(machine[kind]) + len(printed):]
-            raw, iso, step = choose_date(order, timezone, latest)
+            raw, iso, step = rule(kind, own, fallback_own=fallback_own)
             if step == "url":
                 raw = None  # the raw text is what the page printed; the URL is no printed date
             item[f"{kind}_raw"], item[field] = raw, iso
@@ -714,8 +751,7 @@ def extract_article(
                                and selectors.published_fallback and not fallback_raw)
         if (declared and own_iso is None) or fallback_missed:
             layout["missed"].append(field)
-        if declared and own_iso and kind == "published" \
-                and _disagree(own_iso, choose_date(generic, timezone, latest)[1]):
+        if declared and own_iso and kind == "published" and _disagree(own_iso, rule(kind, [])[1]):
             layout["disagree"].append(field)
     if selectors:
         for sel_name, field in _SELECTOR_FIELDS.items():

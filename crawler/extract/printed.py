@@ -127,18 +127,17 @@ def page_stamps(anchors) -> list[tuple[str, str, str]]:
                     if chrome_ancestor(el, ancestors) is None:
                         found.append((el, "time", _time_kind(el), el.get("datetime").strip()))
                     continue
-                text = text_of(el)
-                if not text:
+                if any(local_tag(c) in _BLOCKS for c in el):
+                    continue  # a container: its leaves are looked at one by one
+                words = len(el.text_content().split())  # C speed; text_of (visible text) only for stamps
+                if not words:
                     continue
-                words = len(text.split())
-                if where == "after" and words >= _BODY_WORDS and tag in ("p", "div", "section", "article") \
-                        and not any(local_tag(c) in ("p", "div") for c in el):
+                if where == "after" and words >= _BODY_WORDS and tag in ("p", "div", "section", "article"):
                     break  # the body starts here: dates further down belong to other things
-                if words > _MAX_WORDS or any(local_tag(c) in _BLOCKS for c in el):
-                    continue  # too long for a stamp, or a container whose leaves are looked at
-                if chrome_ancestor(el, ancestors) is not None:
+                if words > _MAX_WORDS or chrome_ancestor(el, ancestors) is not None:
                     continue
-                stamp = _stamp(text)
+                text = text_of(el)
+                stamp = _stamp(text) if text else None
                 if stamp:
                     found.append((el, "printed", stamp[0], text))
     # a wrapper around two stamps ("GMT 17:27 ... (محدثة GMT 17:49 ...)") reads as neither: the

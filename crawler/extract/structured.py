@@ -172,13 +172,22 @@ class PageMeta:
             lang = self.first_meta("og:locale", "language", "content-language")
         return lang.split("-")[0].split("_")[0].lower() if lang else None
 
+    @cached_property
+    def _itemprops(self) -> dict[str, list]:
+        """Elements by itemprop name (one pass over the page for every property looked up)."""
+        out: dict[str, list] = {}
+        for el in query(self.sel.root, "//*[@itemprop]"):
+            for name in (el.get("itemprop") or "").split():
+                out.setdefault(name, []).append(el)
+        return out
+
     def microdata(self, prop: str) -> list[str]:
         """itemprop values of the page's article (or of no item at all): content / datetime
         attributes or text. Properties of other items (comments, related stories, the publisher)
         are left out."""
         out = []
-        for el in query(self.sel.root, f'//*[@itemprop="{prop}"]'):
-            if not isinstance(el, etree._Element) or not _in_article_scope(el):
+        for el in self._itemprops.get(prop, ()):
+            if not _in_article_scope(el):
                 continue
             val = el.get("content") or el.get("datetime")
             if val is None and el.tag != "meta":
@@ -191,8 +200,8 @@ class PageMeta:
         """(name, is_organization) of the article's ``itemprop=author`` (or ``prop``) values: an
         item's own ``itemprop=name`` when it is an item (``itemscope``), else the element's text."""
         out = []
-        for el in query(self.sel.root, f'//*[@itemprop="{prop}"]'):
-            if not isinstance(el, etree._Element) or not _in_article_scope(el):
+        for el in self._itemprops.get(prop, ()):
+            if not _in_article_scope(el):
                 continue
             if el.get("itemscope") is not None:
                 names = [n for n in el.iter() if n.get("itemprop") == "name" and _scope_of(n) is el]
