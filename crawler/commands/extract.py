@@ -41,7 +41,7 @@ class Command(ScrapyCommand):
     default_settings = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
-        return "PAGE --url URL [--outlet SLUG] | --text FILE"
+        return "PAGE --url URL [--outlet SLUG | --generic] [--explain] [--no-pipelines] | --text FILE"
 
     def short_desc(self) -> str:
         return "Extract one saved page (HTML file or WARC record) and print the article as JSON"
@@ -54,6 +54,8 @@ class Command(ScrapyCommand):
         parser.add_argument("--no-pipelines", action="store_true", help="print the raw extraction, before cleaning")
         parser.add_argument("--generic", action="store_true",
                             help="ignore outlet modules: the generic chain only (JSON-LD, meta tags, trafilatura)")
+        parser.add_argument("--explain", action="store_true",
+                            help="print each field with the extraction step that gave it, instead of JSON")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -71,11 +73,14 @@ class Command(ScrapyCommand):
                 return _fail("--url URL is required (the address the page was saved from)")
             if opts.generic and opts.outlet:
                 return _fail("--generic and --outlet exclude each other")
-            item = extract_file(path, opts.url, self.settings, outlet=opts.outlet, pipelines=not opts.no_pipelines,
+            item = extract_item(path, opts.url, self.settings, outlet=opts.outlet, pipelines=not opts.no_pipelines,
                                 generic=opts.generic)
         except ExtractError as exc:
             return _fail(str(exc))
-        _print_json(item)
+        if opts.explain:
+            _print_text(explain(item))
+        else:
+            _print_json(dict(item))
         return 0
 
     def _run_text(self, data: bytes, path: Path) -> int:
@@ -98,6 +103,12 @@ class ExtractError(Exception):
 def extract_file(path: Path, url: str, settings, outlet: str | None = None, pipelines: bool = True,
                  generic: bool = False) -> dict:
     """The item for one saved page (HTML file or WARC record), as ``scrapy extract`` prints it."""
+    return dict(extract_item(path, url, settings, outlet=outlet, pipelines=pipelines, generic=generic))
+
+
+def extract_item(path: Path, url: str, settings, outlet: str | None = None, pipelines: bool = True,
+                 generic: bool = False):
+    """``extract_file``'s item itself (an Article, with its ``_layout`` verdict for outlet modules)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -118,7 +129,7 @@ def extract_file(path: Path, url: str, settings, outlet: str | None = None, pipe
     item = spider.extract(response)
     if pipelines:
         item = _run_pipelines(item, crawler, spider, settings)
-    return dict(item)
+    return item
 
 
 def _response(path: Path, data: bytes, url: str) -> HtmlResponse:
@@ -180,6 +191,52 @@ def _run_pipelines(item, crawler, spider, settings):
 
 async def _await(aw):
     return await aw
+
+
+# the fields --explain lists, in reading order
+EXPLAINED = ("title", "subtitle", "published_at", "modified_at", "authors", "dateline", "source", "section", "tags",
+             "body", "images", "related", "embeds")
+
+
+def _short(value, width: int = 72) -> str:
+    if isinstance(value, list):
+        value = " | ".join((v.get("title") or v.get("url") or v.get("text") or "") if isinstance(v, dict) else str(v)
+                           for v in value)
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def explain(item) -> str:
+    """Each field's value beside the step that gave it (``item["provenance"]``); for outlet
+    modules, the selectors that found nothing and the disagreements with the generic chain."""
+    provenance = item.get("provenance") or {}
+    lines = [f"{'field':<14}{'step':<13}value", f"{'-' * 13} {'-' * 12} {'-' * 40}"]
+    for field in EXPLAINED:
+        value = item.get(field)
+        if value in (None, "", [], {}):
+            lines.append(f"{field:<14}{'-':<13}(unknown)")
+            continue
+        shown = _short(value)
+        if field == "body":
+            shown = f"{len(value.split())} words: {_short(value, 60)}"
+        elif field in ("published_at", "modified_at"):
+            raw = item.get(field.replace("_at", "_raw"))
+            shown = f"{value}  <- {_short(raw, 50)!r}" if raw and raw != value else value
+        elif isinstance(value, list):
+            shown = f"{len(value)}: {shown}"
+        lines.append(f"{field:<14}{provenance.get(field, '?'):<13}{shown}")
+    layout = getattr(item, "_layout", None)
+    if layout is not None:
+        missed, disagree = layout.get("missed") or [], layout.get("disagree") or []
+        lines.append("")
+        lines.append(f"outlet selectors missed: {', '.join(missed) or 'nothing'}; "
+                     f"disagree with the generic chain: {', '.join(disagree) or 'nothing'}")
+    return "\n".join(lines)
+
+
+def _print_text(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8") + b"\n")
+    sys.stdout.flush()
 
 
 def _print_json(obj) -> None:

@@ -96,7 +96,10 @@ def embeds(containers, base: str) -> tuple[list[dict], list]:
                     vid = parts.path.rsplit("/", 1)[-1]
                     found.append({"platform": "youtube", "url": f"https://www.youtube.com/watch?v={vid}", "author": None,
                                   "handle": None, "published_at": None, "text": None, "media": []})
-                elif "facebook.com" in parts.netloc and "href" in parse_qs(parts.query):
+                elif "facebook.com" in parts.netloc and "href" in parse_qs(parts.query) \
+                        and parts.path.rstrip("/").endswith(("/post.php", "/video.php")):
+                    # an embedded post or video; like, share and follow buttons (like.php, share_button.php,
+                    # page.php) carry an href too
                     found.append({"platform": "facebook", "url": parse_qs(parts.query)["href"][0], "author": None,
                                   "handle": None, "published_at": None, "text": None, "media": []})
                 else:
