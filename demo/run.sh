@@ -48,3 +48,7 @@ crawl generic -a start=https://www.akhbar-example.net/feed/atom/
 echo
 echo "== stored in $OUT/articles.sqlite3 (JSONL: $OUT/articles.jsonl)"
 .venv/bin/scrapy summary -s SQLITE_PATH="$OUT/articles.sqlite3"
+
+echo
+echo "== outlet modules, from the stats each run stored (scrapy outlets)"
+.venv/bin/scrapy outlets -s SQLITE_PATH="$OUT/articles.sqlite3"
