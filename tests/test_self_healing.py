@@ -288,10 +288,19 @@ def test_outlets_lists_the_drifted_module_first(runs_store):
     (["youm7"], "scrapy outlets: unexpected argument 'youm7'"),
 ])
 def test_outlets_bad_options_are_one_line_errors(tmp_path, args, message):
+    ArticleStore(f"sqlite:///{tmp_path / 'store.sqlite3'}").close()  # an empty store
     result = outlets_cmd(tmp_path / "store.sqlite3", *args)
     assert result.returncode == 1
     assert result.stderr.strip() == message or result.stderr.strip().startswith(message), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_outlets_on_a_missing_store_says_so_and_creates_nothing(tmp_path):
+    result = outlets_cmd(tmp_path / "typo" / "store.sqlite3")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"scrapy outlets: no article store at {tmp_path / 'typo' / 'store.sqlite3'} "
+                                     "(run a crawl first, or set SQLITE_PATH / DATABASE_URL)")
+    assert not (tmp_path / "typo").exists()
 
 
 def test_outlets_on_an_unreadable_store_is_a_one_line_error(tmp_path):

@@ -15,15 +15,17 @@ import argparse
 import json
 import sys
 from datetime import UTC
+from pathlib import Path
 from typing import Any
 
 from scrapy.commands import ScrapyCommand
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from crawler.monitors import CORE_FIELDS
 from crawler.runs import run_health
 from crawler.spider import parse_when
-from crawler.storage import ArticleStore, StoreError
+from crawler.storage import ArticleStore, StoreError, database_url
 
 
 def _pct(value: float | None) -> str:
@@ -59,6 +61,17 @@ def format_outlets(healths: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _missing_sqlite_file(settings: Any) -> str | None:
+    """The path of the SQLite store when the settings name one that does not exist, else None."""
+    try:
+        url = make_url(database_url(settings))
+    except ArgumentError:
+        return None  # ArticleStore reports a malformed URL itself
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return None if Path(url.database).exists() else url.database
+
+
 class Command(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
@@ -88,6 +101,9 @@ class Command(ScrapyCommand):
             outlets = [o.strip() for o in opts.outlet.split(",") if o.strip()]
             if not outlets:
                 return self._fail("--outlet needs one or more outlet slugs, e.g. --outlet youm7,lbci")
+        missing = _missing_sqlite_file(self.settings)
+        if missing:  # opening would create an empty store there: a typo'd path must not look like "no runs"
+            return self._fail(f"no article store at {missing} (run a crawl first, or set SQLITE_PATH / DATABASE_URL)")
         try:
             store = ArticleStore.from_settings(self.settings)
         except StoreError as exc:
