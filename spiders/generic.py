@@ -57,5 +57,5 @@ class GenericSpider(NewsSpider):
     def extract(self, response, meta=None):
         item = super().extract(response, meta)
         item["outlet"] = self.outlet.slug or None
-        item["outlet_name"] = (meta or PageMeta(response.selector)).first_meta("og:site_name")
+        item["outlet_name"] = (meta or PageMeta(response.selector)).first_meta("og:site_name") or item.get("outlet_name")
         return item

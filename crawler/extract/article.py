@@ -152,7 +152,8 @@ def title_affixes(title: str | None, headline: str | None) -> list[str]:
     return [p.strip(" -|–—:") for p in parts if p.strip(" -|–—:")]
 
 
-def page_masthead(page: Page, outlet_name: str | None, aliases: tuple[str, ...] = (), slug: str | None = None) -> Masthead:
+def page_masthead(page: Page, outlet_name: str | None, aliases: tuple[str, ...] = (), slug: str | None = None,
+                  *, read_title: bool = True) -> Masthead:
     """Who the outlet is, from the module (name, aliases, slug) and from what the page states:
     og:site_name, application-name, the publisher (JSON-LD, microdata), the twitter:site handle,
     and, for pages of outlets without a module, the name its ``<title>`` or og:title adds around
@@ -162,7 +163,7 @@ def page_masthead(page: Page, outlet_name: str | None, aliases: tuple[str, ...] 
     pub = meta.resolve(meta.article_ld.get("publisher"))
     names.append(ld_text(pub) if pub else None)
     names.extend(n for n, _ in meta.microdata_people("publisher"))
-    if not slug:  # an outlet module knows its names; for any other page, its title says it too
+    if read_title:  # an outlet module knows its names; for any other page, its title says it too
         h1 = first(page.sel.root, "//h1")
         headline = text_of(h1) if h1 is not None else None
         for raw in (first(page.sel.root, "//title/text()"), meta.first_meta("og:title"),
@@ -667,7 +668,7 @@ def extract_article(
     page = Page(selector, url, timezone, meta)
     fetched = datetime.now(UTC)
     loader = ArticleLoader(item=Article(), selector=selector)
-    masthead = page_masthead(page, outlet_name, aliases, outlet)
+    masthead = page_masthead(page, outlet_name, aliases, outlet, read_title=not selectors)
     credits = _Credits(loader, masthead)
     matched: set[str] = set()
     if selectors:
@@ -690,7 +691,8 @@ def extract_article(
     loader.step = None
     loader.add_value("url", url)
     loader.add_value("outlet", outlet)
-    loader.add_value("outlet_name", outlet_name or (masthead.site_name if not outlet else None))
+    # a page of an outlet without a module is named by what it states (og:site_name, its title)
+    loader.add_value("outlet_name", outlet_name or (masthead.site_name if not selectors else None))
     loader.add_value("language", language)
     loader.add_value("fetched_at", fetched.isoformat(timespec="seconds"))
     loader.add_value("schema_version", SCHEMA_VERSION)
