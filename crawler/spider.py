@@ -548,6 +548,7 @@ class NewsSpider(scrapy.Spider):
         discovery = (response.meta.get("discovery") or {}) if _has_meta(response) else {}
         if not item.get("tags") and discovery.get("keywords"):
             item["tags"] = list(discovery["keywords"])
+            item["provenance"]["tags"] = "discovery"
         item["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         return item
 

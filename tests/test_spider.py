@@ -405,7 +405,7 @@ def test_parse_article_yields_item_with_discovery_keywords():
     item = items[0]
     assert item["title"] == "افتتاح مكتبة عامة جديدة في وسط المدينة"
     assert item["published_at"] == "2026-11-21T09:00:00+03:00"  # the outlet's zone for a naive stamp
-    assert item["tags"] == ["ثقافة"]
+    assert item["tags"] == ["ثقافة"] and item["provenance"]["tags"] == "discovery"
     assert item["outlet"] == "example" and item["outlet_name"] == "أخبار المثال"
     fetched = datetime.fromisoformat(item["fetched_at"])
     assert fetched.tzinfo is not None and abs(fetched - datetime.now(UTC)) < timedelta(minutes=1)
