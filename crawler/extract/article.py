@@ -180,17 +180,10 @@ def page_masthead(page: Page, outlet_name: str | None, aliases: tuple[str, ...] 
     return Masthead(names=tuple(dict.fromkeys(n.strip() for n in names if n and n.strip())), hosts=tuple(hosts))
 
 
-def _site_names(page: Page, outlet_name: str | None, aliases: tuple[str, ...] = ()) -> list[str]:
-    names = [outlet_name, *aliases, page.meta.first_meta("og:site_name", "application-name")]
-    pub = page.meta.resolve(page.meta.article_ld.get("publisher"))
-    names.append(ld_text(pub) if pub else None)
-    return [n for n in names if n]
-
-
-def _choose_title(page: Page, outlet_name: str | None, masthead: Masthead | None = None) -> tuple[str | None, str | None]:
+def _choose_title(page: Page, masthead: Masthead) -> tuple[str | None, str | None]:
     """(title, step): the visible h1 when it agrees with the page's metadata ("markup"), else the
     metadata's headline (JSON-LD, og:title, twitter:title, <title>) without the site's name."""
-    sites = _site_names(page, outlet_name) + list(masthead.names if masthead else ())
+    sites = list(masthead.names)
     ld = page.meta.article_ld
     candidates = [(ld_text(ld.get("headline")), "json_ld"), (ld_text(ld.get("name")), "json_ld"),
                   (page.meta.first_meta("og:title"), "meta"), (page.meta.first_meta("twitter:title"), "meta"),
@@ -375,11 +368,10 @@ def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors, credit
     return matched
 
 
-def _add_structured_fields(loader: ArticleLoader, page: Page, outlet_name: str | None, masthead: Masthead,
-                           credits: _Credits) -> None:
+def _add_structured_fields(loader: ArticleLoader, page: Page, masthead: Masthead, credits: _Credits) -> None:
     meta, ld = page.meta, page.meta.article_ld
     if not loader.has("title"):
-        title, step = _choose_title(page, outlet_name, masthead)
+        title, step = _choose_title(page, masthead)
         loader.step = step
         loader.add_value("title", title)
     # authors: JSON-LD, RDFa, microdata, meta tags; each source judged (bylines.read_credit)
@@ -648,6 +640,42 @@ def _generic_byline(page: Page, section: str | None = None) -> tuple[list[str], 
     return [], None
 
 
+class _PageDates:
+    """``choose_date`` applied to one page: the outlet's own candidates, then the machine tiers
+    (JSON-LD, RDFa, microdata, meta), the outlet's printed fallback, the ``<time>`` and printed
+    stamps near the headline or byline, the URL. A tier is read only while the candidates before it
+    give no date with a time (later ones could neither win nor refine it): the stamp walk, the
+    costly part, runs on few pages."""
+
+    def __init__(self, page: Page, title: str | None, byline_el, tz: str | None, latest: datetime):
+        self.page, self.title, self.byline_el, self.tz, self.latest = page, title, byline_el, tz, latest
+        self.machine = _MachineDates(page)
+
+    @cached_property
+    def _stamps(self) -> list[tuple[str, str, str]]:
+        byline = self.byline_el if self.byline_el is not None else _generic_byline(self.page)[1]
+        return page_stamps([_headline_element(self.page, self.title), byline])
+
+    def _later(self, kind: str) -> list[tuple[str, str]]:
+        out = [(value, step) for step, k, value in self._stamps if k == kind]
+        day = date_from_url(self.page.url) if kind == "published" else None
+        return out + ([(day, "url")] if day else [])
+
+    def choose(self, kind: str, own: list, fallback_own: list | tuple = (), *,
+               machine: bool = True) -> tuple[str | None, str | None, str | None]:
+        """(raw, iso, step) for ``kind`` ("published" / "modified"); ``machine=False``: the outlet's
+        own candidates alone."""
+        candidates = list(own)
+        if not machine:
+            return choose_date(candidates, self.tz, self.latest)
+        for tier in itertools.chain(self.machine.tiers(kind), [list(fallback_own)]):
+            candidates.extend((raw, step) for raw, step in tier if raw)
+            found = choose_date(candidates, self.tz, self.latest)
+            if found[1] and "T" in found[1]:
+                return found
+        return choose_date(candidates + self._later(kind), self.tz, self.latest)
+
+
 # ----- the chain ------------------------------------------------------------------------------
 
 def extract_article(
@@ -677,7 +705,7 @@ def extract_article(
         loader.step = "outlet"
         hook(page, loader)
     outlet_title = loader.get_output_value("title") if loader.provenance.get("title") == "outlet" else None
-    _add_structured_fields(loader, page, outlet_name, masthead, credits)
+    _add_structured_fields(loader, page, masthead, credits)
     title = loader.get_output_value("title")
     byline_el = None
     # a byline element of the page: for pages without a module, and for a module whose authors
@@ -700,35 +728,9 @@ def extract_article(
     outlet_raw = {k: list(v) for k, v in loader.date_candidates.items()}
     item = loader.load_item()
 
-    # Dates: one rule over every candidate, in order of trust (choose_date): the outlet's own
-    # selectors and hook, the page's machine-readable dates, the outlet's printed fallback, the
-    # <time> and printed stamps near the headline or byline, the URL. The stamps are looked for
-    # only when the earlier candidates give no date with a time (the walk is the costly part).
-    machine = _MachineDates(page)
+    dates = _PageDates(page, title, byline_el, timezone, fetched + timedelta(days=1))
     fallback_raw = _texts(query(selector.root, selectors.published_fallback))[:1] if (
         selectors and selectors.published_fallback) else []
-    latest = fetched + timedelta(days=1)
-    found_stamps: list = []
-
-    def stamps(kind: str) -> list[tuple[str, str]]:
-        if not found_stamps:
-            anchor = byline_el if byline_el is not None or loader.has("authors") else _generic_byline(page)[1]
-            found_stamps.append(page_stamps([_headline_element(page, title), anchor]))
-        out = [(value, step) for step, k, value in found_stamps[0] if k == kind]
-        day = date_from_url(url) if kind == "published" else None
-        return out + ([(day, "url")] if day else [])
-
-    def rule(kind: str, own: list, *, fallback_own: list | tuple = ()):
-        """choose_date over the candidates of ``kind``, reading each tier only while the tiers
-        before it give no date with a time (later candidates could neither win nor refine it)."""
-        candidates = list(own)
-        for tier in itertools.chain(machine.tiers(kind), [list(fallback_own)]):
-            candidates.extend((raw, step) for raw, step in tier if raw)
-            found = choose_date(candidates, timezone, latest)
-            if found[1] and "T" in found[1]:
-                return found
-        return choose_date(candidates + stamps(kind), timezone, latest)
-
     layout: dict[str, list[str]] = {"missed": [], "disagree": []}
     for kind in ("published", "modified"):
         field = f"{kind}_at"
@@ -739,13 +741,13 @@ def extract_article(
             provenance.setdefault(field, "outlet")
         else:
             fallback_own = [(r, "outlet") for r in fallback_raw] if kind == "published" else []
-            raw, iso, step = rule(kind, own, fallback_own=fallback_own)
+            raw, iso, step = dates.choose(kind, own, fallback_own)
             if step == "url":
                 raw = None  # the raw text is what the page printed; the URL is no printed date
             item[f"{kind}_raw"], item[field] = raw, iso
             if step:
                 provenance[field] = step
-            own_iso = choose_date(own, timezone, latest)[1] if own else None
+            own_iso = dates.choose(kind, own, machine=False)[1] if own else None
         declared = selectors and (selectors.published if kind == "published" else selectors.modified)
         # an outlet that declares only a printed fallback expects the machine dates first: its
         # selector missed only when it matched nothing
@@ -753,7 +755,7 @@ def extract_article(
                                and selectors.published_fallback and not fallback_raw)
         if (declared and own_iso is None) or fallback_missed:
             layout["missed"].append(field)
-        if declared and own_iso and kind == "published" and _disagree(own_iso, rule(kind, [])[1]):
+        if declared and own_iso and kind == "published" and _disagree(own_iso, dates.choose(kind, [])[1]):
             layout["disagree"].append(field)
     if selectors:
         for sel_name, field in _SELECTOR_FIELDS.items():
@@ -762,7 +764,7 @@ def extract_article(
             if field not in matched:
                 layout["missed"].append(field)
         if outlet_title:
-            generic_title, _ = _choose_title(page, outlet_name, masthead)
+            generic_title, _ = _choose_title(page, masthead)
             if _titles_disagree(outlet_title, generic_title):
                 layout["disagree"].append("title")
     for field in FIELD_KINDS:  # every field present: empty means unknown
