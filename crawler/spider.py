@@ -49,6 +49,7 @@ from scrapy.utils.gz import gunzip
 from twisted.internet.error import TimeoutError as TxTimeoutError
 from w3lib.url import canonicalize_url
 
+from crawler.arabic.chars import CONTROLS, strip_controls
 from crawler.discovery import (
     Link,
     feed_links,
@@ -538,13 +539,19 @@ class NewsSpider(scrapy.Spider):
             if better:
                 self._stat("news/encoding_corrected")
                 response = response.replace(encoding=better)
+        if CONTROLS.search(response.text):
+            # a stray ESC or backspace made lxml refuse to copy the tree: the generic body came back empty
+            self._stat("extract/control_chars_stripped")
+            response = response.replace(body=strip_controls(response.text).encode("utf-8"), encoding="utf-8")
+            meta = None
         selectors, hook = self.layout_for(response)
         item = extract_article(
             response.selector, response.url, selectors=selectors, outlet=self.outlet.slug,
             outlet_name=self.outlet.name, timezone=self.outlet.timezone, language=self.outlet.language,
-            aliases=self.outlet.aliases,
-            hook=hook, meta=meta,
+            aliases=self.outlet.aliases, hook=hook, meta=meta, domains=self.outlet.domains,
         )
+        for note, n in item.__dict__.pop("_notes", {}).items():
+            self._stat(note, n)
         discovery = (response.meta.get("discovery") or {}) if _has_meta(response) else {}
         if not item.get("tags") and discovery.get("keywords"):
             item["tags"] = list(discovery["keywords"])

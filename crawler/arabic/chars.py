@@ -55,6 +55,20 @@ def spaces_to_ascii(text: str) -> str:
     return text
 
 
+# --- control characters ---------------------------------------------------------------------
+# C0 and C1 controls (and DEL) but tab, line feed and carriage return: a stray ESC or backspace in a
+# page made lxml refuse to copy the tree, so the generic body came back empty (tests/test_hostile.py).
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """Text without C0/C1 control characters (tab and line breaks kept); vertical tab and form
+    feed were line breaks to whoever typed them, so they become spaces."""
+    if not CONTROLS.search(text):
+        return text
+    return CONTROLS.sub(lambda m: " " if m.group(0) in "\x0b\x0c" else "", text)
+
+
 # --- mojibake -------------------------------------------------------------------------------
 # UTF-8 Arabic read as cp1252/latin-1: the lead bytes D8-DB become Ø Ù Ú Û and the continuation
 # byte (80-BF) becomes one cp1252 character (or a C1 control where cp1252 has a hole).

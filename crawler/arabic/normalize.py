@@ -123,6 +123,7 @@ def _normalize(text: str, stats: NormalizeStats | None = None) -> str:
     text, fixed = chars.repair_mojibake(text)
     if stats is not None:
         stats.mojibake_runs += fixed
+    text = chars.strip_controls(text)  # after the repair: mojibake spells bytes with C1 controls
     for src, dst in _COMBINING_HAMZA:
         if src in text:
             text = text.replace(src, dst)

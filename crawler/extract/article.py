@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
@@ -70,11 +71,13 @@ class Page:
     url: str
     timezone: str | None = None
     meta: PageMeta | None = None  # the page's metadata views when a caller has read them already
+    domains: tuple[str, ...] = ()  # the outlet's domains (for canonical URLs on another host)
 
     def __post_init__(self):
         if self.meta is None or self.meta.sel is not self.sel:
             self.meta = PageMeta(self.sel)
         self.inbody_related: list[dict] = []
+        self.notes: Counter = Counter()  # what the chain refused, for the crawl's stats (item._notes)
 
     def absolute(self, href: str | None) -> str | None:
         if not href:
@@ -368,6 +371,21 @@ def _add_selector_fields(loader: ArticleLoader, page: Page, s: Selectors, credit
     return matched
 
 
+_SITE_PREFIX = re.compile(r"^(?:www\d?|m|amp|mobile)\.")  # one site's host names for readers and devices
+
+
+def _own_url(url: str, page_url: str, domains: tuple[str, ...] = ()) -> bool:
+    """Whether ``url`` is on the page's own site: the same host, one a subdomain of the other
+    (www., m.), or one of the outlet's domains."""
+    host = _SITE_PREFIX.sub("", (urlsplit(url).hostname or "").lower())
+    own = _SITE_PREFIX.sub("", (urlsplit(page_url).hostname or "").lower())
+    if not host or urlsplit(url).scheme not in ("http", "https"):
+        return False
+    if host == own or host.endswith("." + own) or own.endswith("." + host):
+        return True
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
 def _add_structured_fields(loader: ArticleLoader, page: Page, masthead: Masthead, credits: _Credits) -> None:
     meta, ld = page.meta, page.meta.article_ld
     if not loader.has("title"):
@@ -418,8 +436,12 @@ def _add_structured_fields(loader: ArticleLoader, page: Page, masthead: Masthead
         else:
             loader.add_value("images", images)
     canonical = meta.canonical or ld_url(ld.get("mainEntityOfPage")) or ld_url(ld.get("url"))
+    canonical = page.absolute(canonical) if canonical else None
+    if canonical and not _own_url(canonical, page.url, page.domains):
+        page.notes["news/canonical_rejected"] += 1  # another host's story must not replace that story's row
+        canonical = None
     loader.step = None
-    loader.add_value("canonical_url", page.absolute(canonical) if canonical else page.url)
+    loader.add_value("canonical_url", canonical or page.url)
     loader.add_value("language", meta.html_lang)
     body = ld_text(ld.get("articleBody"))
     if body and len(body) >= 300 and not loader.has("body"):
@@ -690,10 +712,14 @@ def extract_article(
     aliases: tuple[str, ...] = (),
     hook: Callable[[Page, ArticleLoader], None] | None = None,
     meta: PageMeta | None = None,
+    domains: tuple[str, ...] = (),
 ) -> Article:
     """Run the whole chain on one parsed page and return an Article (not yet cleaned). ``meta``:
-    the page's PageMeta when the caller has one (its JSON-LD and meta tags are then read once)."""
-    page = Page(selector, url, timezone, meta)
+    the page's PageMeta when the caller has one (its JSON-LD and meta tags are then read once);
+    ``domains``: the outlet's, where its canonical URLs may point. What the chain refused
+    (a canonical URL on another host, a JSON-LD block too deep to read) is counted in
+    ``item._notes``."""
+    page = Page(selector, url, timezone, meta, domains)
     fetched = datetime.now(UTC)
     loader = ArticleLoader(item=Article(), selector=selector)
     masthead = page_masthead(page, outlet_name, aliases, outlet, read_title=not selectors)
@@ -772,6 +798,9 @@ def extract_article(
     item["provenance"] = {f: step for f, step in provenance.items() if f in PROVENANCE_FIELDS and item.get(f)}
     if selectors:
         item._layout = layout
+    if page.meta.json_ld_skipped:
+        page.notes["extract/json_ld_skipped"] += page.meta.json_ld_skipped
+    item._notes = page.notes
     return item
 
 

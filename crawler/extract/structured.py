@@ -34,25 +34,64 @@ def _types(obj: dict) -> set[str]:
     return set()
 
 
+# A page's JSON-LD describes one article and its parts: tens of nodes. A block nested thousands of
+# levels deep, or holding this many nodes, is hostile or broken and is skipped (JsonLdTooDeep).
+MAX_LD_NODES = 2_000
+MAX_LD_DEPTH = 64
+
+
+class JsonLdTooDeep(ValueError):
+    """A JSON-LD block nested too deep or with too many nodes to read."""
+
+
+def _too_big(data: Any) -> str | None:
+    """Why decoded JSON is too deep or too large to walk safely (None when it is fine); iterative,
+    one step per value."""
+    stack, values = [(data, 1)], 0
+    while stack:
+        node, depth = stack.pop()
+        values += 1
+        if depth > MAX_LD_DEPTH:
+            return f"JSON-LD nested deeper than {MAX_LD_DEPTH} levels"
+        if values > 50 * MAX_LD_NODES:
+            return f"JSON-LD with more than {50 * MAX_LD_NODES} values"
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, dict | list))
+    return None
+
+
 def parse_json_ld(raw: str) -> list[dict]:
     """All JSON objects of one ``application/ld+json`` script, flattened (lists and ``@graph``).
 
     Tolerates what real pages do: CDATA wrappers (BBC's re-serialised pages), trailing commas,
-    control characters inside strings.
+    control characters inside strings. Raises ``JsonLdTooDeep`` for a block nested deeper than
+    ``MAX_LD_DEPTH`` or too large to walk (then the page's other blocks are still read).
     """
     text = _CDATA.sub("", raw.strip()).strip()
     if not text:
         return []
     try:
-        data = json.loads(text, strict=False)
-    except ValueError:
         try:
-            data = json.loads(_TRAILING_COMMA.sub(r"\1", text), strict=False)
+            data = json.loads(text, strict=False)
         except ValueError:
-            return []
+            try:
+                data = json.loads(_TRAILING_COMMA.sub(r"\1", text), strict=False)
+            except ValueError:
+                return []
+    except RecursionError:  # json's C scanner recurses once per level
+        raise JsonLdTooDeep("JSON-LD nested too deep to decode") from None
+    problem = _too_big(data)
+    if problem:
+        raise JsonLdTooDeep(problem)
     out: list[dict] = []
     stack = [data]
+    seen = 0
     while stack:
+        seen += 1
+        if seen > MAX_LD_NODES:
+            raise JsonLdTooDeep(f"JSON-LD with more than {MAX_LD_NODES} nodes")
         node = stack.pop(0)
         if isinstance(node, list):
             stack[0:0] = node
@@ -104,12 +143,17 @@ class PageMeta:
 
     def __init__(self, selector: Selector):
         self.sel = selector
+        self.json_ld_skipped = 0  # JSON-LD blocks too deep or too large to read (set by json_ld)
 
     @cached_property
     def json_ld(self) -> list[dict]:
         objs: list[dict] = []
+        self.json_ld_skipped = 0
         for raw in query(self.sel.root, '//script[@type="application/ld+json"]/text()'):
-            objs.extend(parse_json_ld(raw))
+            try:
+                objs.extend(parse_json_ld(raw))
+            except JsonLdTooDeep:
+                self.json_ld_skipped += 1  # counted by the spider: extract/json_ld_skipped
         return objs
 
     @cached_property
