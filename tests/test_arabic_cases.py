@@ -1,144 +1,41 @@
-"""The research case table (../shared/research/arabic-cases-dev.json) through the public API.
+"""The Arabic case tables through the public API: the research dev table
+(../shared/research/arabic-cases-dev.json, skipped where absent) and our own table of lines modelled
+on real pages (tests/arabic_cases.json, see tests/ARABIC_CASES.md).
 
-Scored with the same rules as research/scoring/check_cases.py; each case is its own test so a
-failure names the case id, and one test checks the overall pass rate against the 95% bar."""
+Scored with the same rules as research/scoring/check_cases.py (tests/cases.py); each case is its own
+test so a failure names the case id, and one test per table checks the pass rate against the bar."""
 
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-import crawler.arabic as A
+from tests.cases import safe_score, score
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-TABLE = SHARED / "research" / "arabic-cases-dev.json"
-CASES = json.loads(TABLE.read_text(encoding="utf-8")) if TABLE.exists() else []
-BAR = 0.95
-
-# Cases whose expected value contradicts the rest of the table (see the issue-3 report).
-KNOWN_WRONG = {
-    "chr-dia-02": "key keeps أ in 'وابدأ' while chr-hmz-01/02 (and the spec) fold alef-hamza to ا",
+TABLES = {
+    "dev": SHARED / "research" / "arabic-cases-dev.json",
+    "ours": Path(__file__).with_name("arabic_cases.json"),
 }
-
-pytestmark = pytest.mark.skipif(not CASES, reason="shared case table not present")
-
-
-def ws(s: str | None) -> str:
-    return re.sub(r"\s+", " ", s or "").strip()
+CASES = {name: json.loads(path.read_text(encoding="utf-8")) if path.exists() else [] for name, path in TABLES.items()}
+BAR = 0.95
+ALL = [(name, c) for name, cases in CASES.items() for c in cases]
 
 
-def same(a: str | None, b: str | None) -> bool:
-    a, b = ws(a), ws(b)
-    return a == b or ws(A.fold(a)) == ws(A.fold(b))
-
-
-def ref_of(notes: str | None) -> datetime | None:
-    m = re.search(r"crawl (?:time|date) (\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d)?)?)", notes or "")
-    return datetime.fromisoformat(m.group(1)) if m else None
-
-
-def date_ok(got: str | None, exp: str | None, notes: str = "") -> bool:
-    if exp is None:
-        return got is None
-    if exp.startswith("relative"):
-        return True
-    if got is None:
-        return False
-    ctx = bool(re.search(r"year from|context|weekday", notes or ""))
-    if exp.startswith("--"):
-        return got.endswith(exp[1:]) or got == exp or bool(re.fullmatch(r"\d{4}" + re.escape(exp[1:]) + r"(T.*)?", got))
-    if ctx and re.fullmatch(r"--\d\d(-\d\d)?", got):
-        return exp[4:4 + len(got) - 1] == got[1:]
-    if re.fullmatch(r"\d{4}-\d\d", exp):
-        return got[:7] == exp
-    if "T" not in exp:
-        return got[:10] == exp
-    if got[:16] != exp[:16]:
-        return False
-    off = re.search(r"([+-]\d\d:\d\d|Z)$", exp)
-    return not off or got.endswith(off.group(1)) or (off.group(1) in ("+00:00", "Z") and got.endswith(("+00:00", "Z")))
-
-
-def titles(items: list | None) -> set[str]:
-    return {ws(A.fold(ws(i.get("title") if isinstance(i, dict) else i))) for i in items or []}
-
-
-def score(c: dict) -> bool:  # noqa: C901 - mirrors the scorer one rule per branch
-    inp, exp, ph, notes = c["input"], c["expected"], c["phenomenon"], c.get("notes", "")
-    ref = ref_of(notes)
-    if ph == "date":
-        return date_ok(A.parse_date(inp, reference=ref), exp, notes)
-    if isinstance(exp, str):
-        if ph == "broken_sentence":
-            return same(A.normalize(inp), exp) or same(A.segment(inp, reference=ref).get("body"), exp)
-        return ws(A.normalize(inp)) == ws(exp)
-    e = dict(exp)
-    if "key" in e or "display" in e:
-        return ("key" not in e or ws(A.fold(inp)) == ws(e["key"])) and (
-            "display" not in e or ws(A.normalize(inp)) == ws(e["display"]))
-    if ph == "title_marker":
-        t = A.clean_title(inp)
-        return (same(t.get("title"), e["title"]) and (t.get("media") or None) == e.get("media")
-                and bool(t.get("breaking")) == bool(e.get("breaking")))
-    if "sentences" in e:
-        return [ws(s) for s in A.sentences(inp)] == [ws(s) for s in e["sentences"]] or \
-            [ws(A.normalize(s)) for s in A.sentences(inp)] == [ws(A.normalize(s)) for s in e["sentences"]]
-    if "text" in e and ("date" in e or "published" in e):
-        d = e.get("date", e.get("published"))
-        return ws(A.normalize(inp)) == ws(e["text"]) and date_ok(A.parse_date(inp, reference=ref), d)
-    s = A.segment(inp, reference=ref)
-    if e.get("reject"):
-        return bool(s.get("reject")) or bool(e.get("page_type") and s.get("page_type") == e["page_type"])
-    ok = True
-    if "body" in e:
-        ok &= same(s.get("body"), e["body"])
-    for k in ("source", "dateline", "section", "title"):
-        if k in e:
-            ok &= (e[k] is None and not s.get(k)) or (e[k] is not None and same(s.get(k), e[k]))
-    if "author" in e:
-        authors = s.get("authors") or []
-        ok &= (not authors) if e["author"] is None else any(same(a, e["author"]) for a in authors)
-    if "tags" in e:
-        ok &= titles(s.get("tags")) == titles(e["tags"])
-    if "hashtags" in e:
-        ok &= titles(e["hashtags"]) <= (titles(s.get("hashtags")) | titles(s.get("tags")))
-    if "related" in e:
-        ok &= titles(e["related"]) <= titles(s.get("related"))
-    if "published" in e:
-        ok &= date_ok(s.get("published_at"), e["published"], notes)
-    if "embeds" in e:
-        got = s.get("embeds") or []
-        for x in e["embeds"]:
-            h = (x.get("handle") or "").lower()
-            ok &= any(str(g.get("handle", "")).lstrip("@").lower() == h
-                      and (not x.get("date") or str(g.get("published_at") or "").startswith(x["date"]))
-                      for g in got)
-    if "image_captions" in e:
-        ok &= all(ws(cap) not in ws(s.get("body")) for cap in e["image_captions"])
-    return bool(ok)
-
-
-def _safe(c: dict) -> bool:
-    try:
-        return score(c)
-    except Exception:  # noqa: BLE001 - a crash is a failed case, as in the scorer
-        return False
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_case(case: dict) -> None:
-    if case["id"] in KNOWN_WRONG:
-        pytest.xfail(KNOWN_WRONG[case["id"]])
+@pytest.mark.parametrize(("table", "case"), ALL, ids=[f"{name}-{c['id']}" for name, c in ALL])
+def test_case(table: str, case: dict) -> None:
     assert score(case), f"{case['id']}: {case['input'][:80]!r}"
 
 
-def test_pass_rate(capsys: pytest.CaptureFixture[str]) -> None:
-    passed = sum(_safe(c) for c in CASES)
-    rate = passed / len(CASES)
+@pytest.mark.parametrize("table", TABLES)
+def test_pass_rate(table: str, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = CASES[table]
+    if not cases:
+        pytest.skip(f"{TABLES[table]} is not here")
+    passed = sum(safe_score(c) for c in cases)
+    rate = passed / len(cases)
     with capsys.disabled():
-        print(f"\narabic cases: {passed}/{len(CASES)} ({rate:.1%}, bar {BAR:.0%})")
+        print(f"\narabic cases ({table}): {passed}/{len(cases)} ({rate:.1%}, bar {BAR:.0%})")
     assert rate >= BAR
