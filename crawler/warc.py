@@ -354,3 +354,49 @@ def _parse_http(block: bytes, url: str) -> tuple[str, int, list[tuple[bytes, byt
         body = ChunkedDataReader(BytesIO(body)).read()
         headers = [(n, v) for n, v in headers if n.lower() != b"transfer-encoding"]
     return status_parts[0].decode("ascii"), int(status_parts[1]), headers, body
+
+
+# ------------------------------------------------------------------------- one record, streamed
+
+
+def find_response(path: str | os.PathLike[str], url: str, *, max_size: int = 0) -> ArchivedResponse | None:
+    """The response record for ``url`` in the WARC at ``path`` (the last one when it was recorded
+    more than once; exact URI first, else the canonical form), read without loading the file:
+    one pass over the record headers, then the one record. Its payload (still content-encoded)
+    is read up to ``max_size`` bytes (0: no cap); WarcError when it is larger or the file is bad."""
+    path = Path(path)
+    exact = canonical = None
+    wanted = _canonical(url)
+    try:
+        with path.open("rb") as fh:
+            iterator = ArchiveIterator(fh, no_record_parse=True)
+            for record in iterator:
+                if record.rec_type != "response":
+                    continue
+                recorded = _target_uri(record)
+                if recorded == url:
+                    exact = iterator.get_record_offset()
+                elif recorded.startswith(("http://", "https://")) and _canonical(recorded) == wanted:
+                    canonical = iterator.get_record_offset()
+            offset = exact if exact is not None else canonical
+            if offset is None:
+                return None
+            fh.seek(offset)
+            record = next(iter(ArchiveIterator(fh, no_record_parse=True)))
+            declared = record.rec_headers.get_header("Content-Length") or ""
+            if max_size and declared.isdigit() and int(declared) > max_size + 65536:
+                raise WarcError(f"record for {url} is {declared} bytes, over DOWNLOAD_MAXSIZE ({max_size})")
+            block = record.raw_stream.read(max_size + 65536 + 1) if max_size else record.raw_stream.read()
+            if max_size and len(block) > max_size + 65536:
+                raise WarcError(f"record for {url} is over DOWNLOAD_MAXSIZE ({max_size} bytes)")
+            recorded_url = _target_uri(record)
+            date = record.rec_headers.get_header("WARC-Date") or ""
+    except FileNotFoundError:
+        raise WarcError(f"WARC file not found: {path}") from None
+    except WarcError:
+        raise
+    except Exception as exc:  # warcio, gzip and zlib raise many types for a damaged file
+        raise WarcError(f"cannot read WARC file {path}: {_one_line(exc)}") from exc
+    protocol, status, headers, body = _parse_http(block, recorded_url)
+    return ArchivedResponse(url=recorded_url, status=status, headers=headers, body=body, protocol=protocol,
+                            date=date)

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # Set up once, and again whenever pyproject.toml (the dependencies) or EXTRAS changed since: a .venv made
 # before a dependency was added would otherwise fail the README's test command.
 # The extras the test suite uses (services it cannot find are skipped with a reason).
-EXTRAS=".[test,distributed,render,postgres]"
+EXTRAS=".[test,distributed,render,postgres,archive]"
 STAMP=.venv/.pyproject.sha1
 WANT=$( (cat pyproject.toml; echo "$EXTRAS") | sha1sum | cut -d' ' -f1)
 if [[ ! -x .venv/bin/scrapy || "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]]; then
@@ -37,7 +37,7 @@ crawl() {
     -s LOG_LEVEL=INFO 2>&1 | grep -E "summary |ERROR|CRITICAL" || true
 }
 
-for outlet in $(.venv/bin/scrapy list | grep -vx generic); do
+for outlet in $(.venv/bin/scrapy list | grep -vxE "generic|archive"); do
   echo "== scrapy crawl $outlet (replayed from $ARCHIVE)"
   crawl "$outlet"
 done
