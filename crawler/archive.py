@@ -43,6 +43,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import HtmlResponse
 from scrapy.utils.gz import gunzip
+from w3lib.url import safe_url_string
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
 
@@ -243,6 +244,8 @@ def decode_content(body: bytes, encoding: str, max_size: int) -> bytes:
     for coding in reversed([c.strip().lower() for c in encoding.split(",") if c.strip()]):
         try:
             if coding in ("gzip", "x-gzip"):
+                if body[:2] != b"\x1f\x8b":  # an archiver that stored the decoded body kept the header
+                    continue
                 body = gunzip(body, max_size=max_size)
             elif coding == "deflate" and _inflate is not None:
                 body = _inflate(body, max_size=max_size)
@@ -330,7 +333,9 @@ def iter_pages(stream: IO[bytes], counts: MutableMapping[str, int], *, max_size:
                    for name, value in http.headers
                    if name.lower() not in ("content-encoding", "transfer-encoding", "content-length")]
         counts["archive/html"] += 1
-        yield ArchivePage(url=url, date=date_text, status=int(status), headers=headers, body=body)
+        # as a crawl's response has it: the request's URL, percent-encoded (an Arabic path in a
+        # WARC-Target-URI written by another tool would otherwise give the row another key)
+        yield ArchivePage(url=safe_url_string(url), date=date_text, status=int(status), headers=headers, body=body)
 
 
 def page_response(page: ArchivePage) -> HtmlResponse:

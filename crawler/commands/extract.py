@@ -132,23 +132,35 @@ def extract_item(path: Path, url: str, settings, outlet: str | None = None, pipe
     return item
 
 
-def _response(path: Path, data: bytes, url: str) -> HtmlResponse:
+def _response(path: Path, data: bytes, url: str, max_size: int | None = None) -> HtmlResponse:
     if path.name.lower().endswith((".warc", ".warc.gz")):
-        from crawler.warc import WarcError, WarcIndex
+        # The record is found by streaming the file and its payload is decoded by the crawl's own
+        # decoders, both capped at DOWNLOAD_MAXSIZE (issue 13, finding 6: a 1.4 KB gzip record
+        # inflated to 100 MB and ended in a traceback).
+        from crawler.archive import ContentTooLarge, decode_content
+        from crawler.warc import WarcError, find_response
 
+        if max_size is None:
+            from scrapy.utils.project import get_project_settings
+
+            max_size = get_project_settings().getint("DOWNLOAD_MAXSIZE", 0)
         try:
-            record = WarcIndex(str(path)).get(url)
+            record = find_response(path, url, max_size=max_size)
         except WarcError as exc:
             raise ExtractError(str(exc)) from None
         if record is None:
             raise ExtractError(f"{url} is not in {path}")
         headers = [(k, v) for k, v in record.headers
                    if k.lower() not in (b"content-encoding", b"transfer-encoding", b"content-length")]
-        body = record.body
-        if body[:2] == b"\x1f\x8b":  # stored as the server sent it: still gzip-encoded
-            import gzip
-
-            body = gzip.decompress(body)
+        encoding = (record.header(b"Content-Encoding") or b"").decode("latin-1")
+        if not encoding and record.body[:2] == b"\x1f\x8b":  # gzip'd without saying so
+            encoding = "gzip"
+        try:
+            body = decode_content(record.body, encoding, max_size)
+        except ContentTooLarge:
+            raise ExtractError(f"{url}: the decoded page is over DOWNLOAD_MAXSIZE ({max_size} bytes)") from None
+        except ValueError as exc:
+            raise ExtractError(f"{url}: {exc}") from None
         return HtmlResponse(url=url, body=body, headers=headers, status=record.status)
     if not data.strip():
         raise ExtractError(f"{path} is empty")
