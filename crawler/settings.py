@@ -130,3 +130,15 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # one process per CPU, started after PAGE_WORKERS_AFTER article pages. 0 = all in one process.
 PAGE_WORKERS = "auto"
 PAGE_WORKERS_AFTER = 50
+
+# Each outlet's boilerplate, learned from the crawl (crawler/templates.py): a body line seen in at
+# least TEMPLATE_MIN_ARTICLES of an outlet's articles (and TEMPLATE_MIN_SHARE of its articles over
+# those days, over TEMPLATE_MIN_DAYS days, printed by no other outlet within
+# TEMPLATE_NEWS_WINDOW_DAYS) leaves the body (related/template_line).
+TEMPLATE_LEARNING = True
+TEMPLATE_MIN_ARTICLES = 5
+TEMPLATE_MIN_SHARE = 0.1
+TEMPLATE_MIN_DAYS = 2
+TEMPLATE_NEWS_WINDOW_DAYS = 3
+TEMPLATE_REFRESH_SECONDS = 30  # page workers reload what the crawl learned this often
+TEMPLATE_FLUSH_ITEMS = 200  # the crawl writes what it learned this often (and at the end)

@@ -125,6 +125,19 @@ runs = Table(
     Index("ix_runs_outlet_finished", "outlet", "finished_at"),
 )
 
+# Body lines seen per outlet, for learning each outlet's boilerplate (crawler.templates): one row per
+# (outlet, folded line hash) with the number of distinct articles and the first and last publication
+# days it was seen on. Rows seen in one article only are pruned once they are old.
+template_lines = Table(
+    "template_lines", metadata,
+    Column("outlet", Text, primary_key=True),
+    Column("line_key", Text, primary_key=True),
+    Column("articles", Integer, nullable=False),
+    Column("first_day", Text, nullable=False),  # YYYY-MM-DD
+    Column("last_day", Text, nullable=False),
+    Index("ix_template_lines_key", "line_key"),
+)
+
 # Stats kept as lists of text (everything else must be a number): the drift monitor's example URLs
 # and the monitors' failure messages.
 RUN_LIST_STATS = ("layout/examples/", "monitors/failures")
@@ -327,6 +340,35 @@ def decode_signature(value: Any) -> bytes | None:
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)
     return base64.b64decode(value)
+
+
+def read_template_lines(engine: Engine, outlet: str, min_articles: int = 2) -> dict[str, tuple[int, str, str]]:
+    """{line_key: (articles, first_day, last_day)} of ``outlet``'s lines seen in at least
+    ``min_articles`` distinct articles, and its articles per day (keys ``*YYYY-MM-DD``). A store
+    without the table (older, or not created yet) reads as empty."""
+    query = select(template_lines.c.line_key, template_lines.c.articles, template_lines.c.first_day,
+                   template_lines.c.last_day).where(
+        template_lines.c.outlet == outlet,
+        (template_lines.c.articles >= min_articles) | template_lines.c.line_key.startswith("*"))
+    with engine.connect() as conn:
+        if not inspect(conn).has_table(template_lines.name):
+            return {}
+        return {r.line_key: (r.articles, r.first_day, r.last_day) for r in conn.execute(query)}
+
+
+def read_template_lines_elsewhere(engine: Engine, outlet: str, keys: Iterable[str]) -> dict[str, list[tuple[str, str, str]]]:
+    """{line_key: [(other outlet, first_day, last_day)]} for the ``keys`` other outlets printed."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    with engine.connect() as conn:
+        if not inspect(conn).has_table(template_lines.name):
+            return out
+        for chunk in _chunks(sorted(set(keys))):
+            query = select(template_lines.c.line_key, template_lines.c.outlet, template_lines.c.first_day,
+                           template_lines.c.last_day).where(template_lines.c.line_key.in_(chunk),
+                                                            template_lines.c.outlet != outlet)
+            for r in conn.execute(query):
+                out.setdefault(r.line_key, []).append((r.outlet, r.first_day, r.last_day))
+    return out
 
 
 class ArticleStore:
@@ -733,6 +775,35 @@ class ArticleStore:
         if since is not None:
             query = query.where(runs.c.finished_at >= _aware_utc(since))
         return query
+
+    # ----- learned boilerplate (crawler.templates) -------------------------------------------------
+
+    def template_lines(self, outlet: str, min_articles: int = 2) -> dict[str, tuple[int, str, str]]:
+        return read_template_lines(self.engine, outlet, min_articles)
+
+    def template_lines_elsewhere(self, outlet: str, keys: Iterable[str]) -> dict[str, list[tuple[str, str, str]]]:
+        return read_template_lines_elsewhere(self.engine, outlet, keys)
+
+    def add_template_lines(self, rows: Iterable[tuple[str, str, int, str, str]], prune_before: str | None = None) -> None:
+        """Add (outlet, line_key, articles, first_day, last_day) counts: articles are summed, the day
+        range widened. ``prune_before``: then drop lines seen in one article only whose last day is
+        before this day (article text: it will not recur)."""
+        values = [{"outlet": o, "line_key": k, "articles": n, "first_day": f, "last_day": la} for o, k, n, f, la in rows]
+        table = template_lines
+        with self.engine.begin() as conn:
+            for chunk in _chunks(values):
+                stmt = self._insert(table).values(chunk)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=[table.c.outlet, table.c.line_key],
+                    set_={"articles": table.c.articles + stmt.excluded.articles,
+                          "first_day": func.min(table.c.first_day, stmt.excluded.first_day)
+                          if self.dialect == "sqlite" else func.least(table.c.first_day, stmt.excluded.first_day),
+                          "last_day": func.max(table.c.last_day, stmt.excluded.last_day)
+                          if self.dialect == "sqlite" else func.greatest(table.c.last_day, stmt.excluded.last_day)})
+                conn.execute(stmt)
+            if prune_before:
+                conn.execute(table.delete().where(table.c.articles <= 1, table.c.last_day < prune_before,
+                                                  ~table.c.line_key.startswith("*")))
 
     def close(self) -> None:
         """Release pooled connections (and with them SQLite's file handles)."""

@@ -9,15 +9,20 @@ posts, captions, share/follow widgets.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import datetime
 from typing import Any
 
 from itemadapter import ItemAdapter
 
+from crawler import templates
 from crawler.arabic import fold, segment
 from crawler.arabic.bylines import Masthead, read_credits, read_source
+from crawler.storage import ArticleStore
 from crawler.workers import apply_stage
+
+module_logger = logging.getLogger(__name__)
 
 # If segmenting a long body would leave less than this share of its words, something unusual is
 # going on (a page made of quotes or lists): keep the body and only take the metadata.
@@ -120,20 +125,88 @@ def split_related(item: Any, counts: Counter, settings: Any = None) -> None:
     for name, n in (("related", added), ("embeds", new)):
         if n and name not in provenance:
             provenance[name] = "body_text"
+    _template_lines(item, adapter, settings, inc)
     if provenance and (isinstance(adapter.item, dict) or "provenance" in adapter.field_names()):
         adapter["provenance"] = provenance
 
 
+def _template_lines(item: Any, adapter: ItemAdapter, settings: Any, inc) -> None:
+    """The outlet's learned boilerplate leaves the body (crawler.templates); the body's line keys
+    stay on the item for the crawl process to learn from."""
+    body = adapter.get("body")
+    if not isinstance(body, str) or not body or not templates.enabled(settings):
+        return
+    keys = templates.line_keys(body)
+    if hasattr(item, "__dict__"):
+        setattr(item, templates.KEY_ATTR, keys)
+    book = templates.book_for(settings, adapter.get("outlet"))
+    if book is not None:
+        removed = book.remove(item, keys)
+        inc("template_line", max(removed, 0))
+        inc("template_kept_by_guard", int(removed < 0))
+
+
 class RelatedPipeline:
+    """Runs the related stage (in the crawl process unless a page worker did) and learns the
+    outlet's boilerplate from every item (crawler.templates): counts written to the store every
+    TEMPLATE_FLUSH_ITEMS items (off the reactor thread) and when the spider closes."""
+
     worker_stage = staticmethod(split_related)
 
-    def __init__(self, stats: Any = None) -> None:
+    def __init__(self, stats: Any = None, settings: Any = None, crawler: Any = None) -> None:
         self.stats = stats
+        self.settings = settings
+        self.crawler = crawler
+        self.book: templates.TemplateBook | None = None
+        self._store = None
+        self._outlet: str | None = None
+        self._unflushed = 0
+        self._flushing = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RelatedPipeline:
-        return cls(crawler.stats)
+        return cls(crawler.stats, crawler.settings, crawler)
+
+    def open_spider(self, spider: Any = None) -> None:
+        spider = spider or getattr(self.crawler, "spider", None)  # Scrapy 2.13+ passes no spider
+        outlet = getattr(getattr(spider, "outlet", None), "slug", None)
+        if not outlet or self.settings is None or not templates.enabled(self.settings):
+            return
+        if self.settings.getbool("STORE_ENABLED", True):
+            try:
+                self._store = ArticleStore.from_settings(self.settings)
+            except Exception as exc:  # noqa: BLE001 - learning is an improvement, never a reason to stop
+                module_logger.warning("boilerplate learning without the store (this run only): %s", exc)
+        self._outlet = outlet
+        self.book = templates.TemplateBook(self._store, outlet, **templates.options(self.settings))
+        templates.register(self.settings, outlet, self.book)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        apply_stage(self, item, self.stats)
+        apply_stage(self, item, self.stats, self.settings)
+        if self.book is not None:
+            keys = getattr(item, templates.KEY_ATTR, None)
+            self.book.count(ItemAdapter(item), keys if keys is not None else
+                            templates.line_keys(ItemAdapter(item).get("body")))
+            self._unflushed += 1
+            if self._unflushed >= self.settings.getint("TEMPLATE_FLUSH_ITEMS", 200) and self._flushing is None:
+                self._unflushed = 0
+                from twisted.internet.threads import deferToThread
+
+                self._flushing = deferToThread(self.book.flush)
+                self._flushing.addBoth(self._flushed)
         return item
+
+    def _flushed(self, result: Any) -> None:
+        self._flushing = None
+        if isinstance(result, int) and self.stats is not None:
+            self.stats.inc_value("related/template_rows_written", result)
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self.book is None:
+            return
+        written = self.book.flush()
+        if self.stats is not None:
+            self.stats.inc_value("related/template_rows_written", written)
+        templates.unregister(self.settings, self._outlet)
+        if self._store is not None:
+            self._store.close()
