@@ -62,13 +62,15 @@ def part_name(key: str) -> str:
 
 
 def worker_name() -> str:
-    """The engine's address of this worker when running in one, else host:pid."""
+    """The worker's name when it was given one (``dask worker --name``), else its address; host:pid
+    outside a worker."""
     try:
         from distributed import get_worker
 
-        return get_worker().address
+        worker = get_worker()
     except (ImportError, ValueError):
         return f"{socket.gethostname()}:{os.getpid()}"
+    return worker.name if isinstance(worker.name, str) and worker.name else worker.address
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
