@@ -352,11 +352,23 @@ def iso_date(warc_date: str) -> str | None:
 # ------------------------------------------------------------------------------------- language
 
 
+# Languages written in the Arabic script: their pages pass a script-share test, so their own
+# declaration is believed, and their letters tell them apart when a page declares nothing.
+_ARABIC_SCRIPT_LANGS = frozenset({"fa", "ur", "ps", "ku", "ckb", "sd", "ug", "ks", "bal", "prs", "pnb", "azb", "glk",
+                                  "mzn", "lrc", "bqi", "khw", "bsk"})
+# Letters Persian, Urdu, Pashto and Kurdish use and Arabic does not (گ and چ appear in Iraqi and
+# Gulf dialect words, so only a share above a threshold counts).
+_NON_ARABIC_LETTERS = re.compile(r"[\u067e\u0686\u0698\u06af\u0679\u0688\u0691\u06ba\u06be\u06c1\u06d2\u06b5\u06ce\u0695\u06c6\u06d5\u067c\u0681\u0685\u0689\u0693\u069a\u06bc]")
+_ARABIC_SCRIPT_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+
+
 def arabic_page(response: HtmlResponse, lang: str = "ar", min_share: float = 0.5) -> tuple[bool, str]:
-    """(in the wanted language, the signal that decided): ``lang`` (the page declares it), or
-    ``script`` (the share of Arabic letters in the first visible text). A page that declares
-    another language is still kept when its text is Arabic (``script_mislabelled``): templates
-    copied from an English site keep ``lang="en"``. Only ``lang="ar"`` is judged by script."""
+    """(in the wanted language, the signal that decided): ``lang`` (the page declares it, or
+    declares another language and its title agrees), ``script`` (no declaration: the share of
+    Arabic letters in the first visible text, and few letters of the other Arabic-script languages).
+    A page declaring a non-Arabic-script language whose text is Arabic is kept as
+    ``script_mislabelled``: templates copied from an English site keep ``lang="en"``."""
     head = response.body[:16384]
     m = _HTML_LANG.search(head)
     declared = m.group(1).decode("ascii").lower() if m else ""
@@ -365,12 +377,24 @@ def arabic_page(response: HtmlResponse, lang: str = "ar", min_share: float = 0.5
         declared = content_language[:2] if content_language[:2].isalpha() else ""
     if declared == lang:
         return True, "lang"
-    if lang != "ar":
+    if lang != "ar" or declared in _ARABIC_SCRIPT_LANGS:
         return False, "lang" if declared else "unknown"
-    share = arabic_share(visible_text(response.text))
-    if share >= min_share:
+    html = response.text
+    if declared:
+        title = _TITLE.search(html[:65536])
+        if title is None or arabic_share(title.group(1)) < 0.3:
+            return False, "lang"  # the cheap answer for most non-Arabic pages: no look at the text
+    text = visible_text(html)
+    if arabic_share(text) >= min_share and not _other_arabic_script(text):
         return True, "script_mislabelled" if declared else "script"
     return False, "lang" if declared else "script"
+
+
+def _other_arabic_script(text: str, sample: int = 4000) -> bool:
+    """Persian, Urdu, Kurdish...: more than 1% of the Arabic-script letters are theirs alone."""
+    text = text[:sample]
+    letters = len(_ARABIC_SCRIPT_LETTER.findall(text))
+    return bool(letters) and len(_NON_ARABIC_LETTERS.findall(text)) > 0.01 * letters
 
 
 def visible_text(html: str, window: int = 65536) -> str:

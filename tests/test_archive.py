@@ -191,6 +191,12 @@ def test_payloads_and_content_encodings_are_capped(tmp_path):
      {}, (False, "script")),
     (b"<html><body><p>Le gouvernement a annonce un plan pour les agriculteurs.</p></body></html>",
      {"Content-Language": "fr"}, (False, "lang")),
+    # Persian: the Arabic script, not the Arabic language (declared, or told by its letters)
+    ("<html lang='fa'><body><p>دولت امروز برنامه جدیدی برای کشاورزان اعلام کرد</p></body></html>".encode(), {},
+     (False, "lang")),
+    ("<html><body><p>دولت امروز برنامه جدیدی برای کشاورزان استان‌های جنوبی اعلام کرد و گفت که پروژه "
+     "شامل پل‌های جدید است و چند ماه طول می‌کشد تا کار آغاز شود</p></body></html>".encode(), {},
+     (False, "script")),
     # a big inline script first: the text after it decides, not the script's Latin letters
     ("<html><body><script>var a = 'abcdefghijklmnopqrstuvwxyz'.repeat(500);</script>"
      "<p>أعلنت الحكومة اليوم عن خطة جديدة لدعم المزارعين في المحافظات الجنوبية</p></body></html>".encode(),
