@@ -20,6 +20,7 @@ Tables (see ``docs/storage.md``):
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import re
@@ -52,10 +53,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from crawler.arabic import fold
 from crawler.items import FIELD_KINDS, LIST_FIELDS, MAP_FIELDS
+from crawler.redact import has_credentials, redact
 
 KEY_COLUMN = "canonical_url"
 TIMESTAMP_COLUMNS = ("first_seen", "last_seen")
@@ -141,8 +153,6 @@ template_lines = Table(
 # Stats kept as lists of text (everything else must be a number): the drift monitor's example URLs
 # and the monitors' failure messages.
 RUN_LIST_STATS = ("layout/examples/", "monitors/failures")
-# user:password@ in a URL (a DATABASE_URL, a REDIS_URL, a proxy): never stored, whatever the stat.
-_CREDENTIALS = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s@]*:[^/\s@]*@", re.IGNORECASE)
 
 
 def safe_run_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
@@ -151,7 +161,8 @@ def safe_run_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
     extensions) and times are left out: they may hold a database or Redis URL."""
     out: dict[str, Any] = {}
     for key, value in stats.items():
-        if not isinstance(key, str) or _CREDENTIALS.search(key):
+        # user:password@ in a URL (a DATABASE_URL, a REDIS_URL, a proxy): never stored, whatever the stat.
+        if not isinstance(key, str) or has_credentials(key):
             continue
         if isinstance(value, bool):
             out[key] = int(value)
@@ -159,7 +170,7 @@ def safe_run_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
             if value == value and value not in (float("inf"), float("-inf")):  # JSON has no NaN or infinity
                 out[key] = value
         elif isinstance(value, list | tuple) and key.startswith(RUN_LIST_STATS):
-            out[key] = [str(v) for v in value if isinstance(v, str) and not _CREDENTIALS.search(v)]
+            out[key] = [str(v) for v in value if isinstance(v, str) and not has_credentials(v)]
     return out
 
 
@@ -184,6 +195,35 @@ class StoreError(RuntimeError):
     """The store cannot be opened or written; the message is one line meant for the user."""
 
 
+class StoreUnavailable(StoreError):
+    """The database cannot be written at all right now: locked, read-only, an I/O error, a full
+    disk, a lost connection. No row of a batch can be written, so a caller keeps the whole batch
+    (the spool) instead of retrying it row by row: each retry would wait out the same lock."""
+
+
+# Messages that mean "the database", not "this row": what drivers say when a file is locked,
+# read-only, damaged or full, or a server is gone. Checked after the exception types below.
+_UNAVAILABLE_MESSAGES = re.compile(
+    r"locked|\bbusy\b|read-?only|read only|i/o error|disk is full|no space left|unable to open|"
+    r"not a database|malformed|no such table|connect|server closed|terminat|timed? ?out|lock timeout",
+    re.IGNORECASE)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether a failed write says the database is unavailable (every row would fail the same way)
+    rather than that a row broke a constraint or carried a value the database refuses."""
+    if isinstance(exc, StoreUnavailable):
+        return True
+    cause = exc.__cause__ if isinstance(exc, StoreError) and exc.__cause__ is not None else exc
+    if isinstance(cause, IntegrityError | DataError):
+        return False
+    if isinstance(cause, OperationalError | InterfaceError | DisconnectionError | PoolTimeoutError | OSError):
+        return True
+    if isinstance(cause, DBAPIError) and cause.connection_invalidated:
+        return True
+    return bool(_UNAVAILABLE_MESSAGES.search(_one_line(cause)))
+
+
 def _one_line(exc: BaseException) -> str:
     # SQLAlchemy messages carry the SQL and a "Background on this error" link on extra lines;
     # the driver's own message is the part a user can act on.
@@ -200,14 +240,28 @@ def database_url(settings: Mapping[str, Any]) -> str:
     return f"sqlite:///{settings.get('SQLITE_PATH') or 'data/articles.sqlite3'}"
 
 
-def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_ms: int = 10000) -> None:
     # WAL lets readers (exports, search) work while a crawl writes; NORMAL is safe under WAL and
     # avoids an fsync per transaction; busy_timeout lets a second writer wait instead of failing.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cursor.close()
+
+
+DEFAULT_TIMEOUT = 10.0  # seconds: STORE_TIMEOUT
+
+
+def _engine_options(dialect: str, timeout: float) -> dict[str, Any]:
+    """Bounds on every wait of a connection: connecting, a pool slot, a lock. Without them a
+    locked table (PostgreSQL waits for a lock forever by default) or a server that stopped
+    answering holds the writer for good."""
+    if dialect == "postgresql":
+        return {"pool_pre_ping": True, "pool_timeout": timeout,
+                "connect_args": {"connect_timeout": max(1, round(timeout)),
+                                 "options": f"-c lock_timeout={int(timeout * 1000)}"}}
+    return {"connect_args": {"timeout": timeout}}
 
 
 def version_hash(title: str | None, body: str | None) -> str:
@@ -243,6 +297,8 @@ def _encode(row: Mapping[str, Any], folded: tuple[str, str] | None = None) -> di
             out[name] = int(value)
         elif kind == "int" and not isinstance(value, int | None):
             out[name] = None  # a stray non-number must not fail the whole batch
+        elif kind == "float":
+            out[name] = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
         else:
             out[name] = _no_nul(value)
     for name in ("duplicate_of", "duplicate_kind"):
@@ -299,7 +355,7 @@ def _row_key(row: Mapping[str, Any]) -> str | None:
 def _non_empty(column: Column) -> Any:
     """SQL condition: the column holds a known value (not NULL, not '', not an empty JSON list)."""
     kind = FIELD_KINDS.get(column.name, "str")
-    if kind == "int":
+    if kind in ("int", "float"):
         return column.is_not(None)
     if kind in ("list", "map"):
         return column.is_not(None) & column.not_in(["", "[]", "{}"])
@@ -374,32 +430,49 @@ def read_template_lines_elsewhere(engine: Engine, outlet: str, keys: Iterable[st
 class ArticleStore:
     """Batched, versioned upserts and reads over the article tables."""
 
-    def __init__(self, url: str | URL) -> None:
+    def __init__(self, url: str | URL, *, create: bool = True, timeout: float = DEFAULT_TIMEOUT) -> None:
+        """``create=False``: open an existing store only (read-only commands: a mistyped path must
+        not leave an empty database behind and report "0 articles"). ``timeout``: seconds any
+        connection attempt or lock may be waited for (STORE_TIMEOUT)."""
         try:
             parsed = make_url(url)
         except ArgumentError as exc:
             # The raw string may hold a password, so it is not echoed back.
             raise StoreError(f"malformed database URL ({_one_line(exc)})") from None
         self.url = parsed
-        self.shown = shown = parsed.render_as_string(hide_password=True)
+        self.shown = shown = redact(parsed.render_as_string(hide_password=False))
         self.dialect = parsed.get_backend_name()
         if self.dialect not in _INSERTS:
             raise StoreError(f"unsupported database {shown}: only sqlite and postgresql are supported")
         self._insert = _INSERTS[self.dialect]
         if self.dialect == "sqlite":
-            self._prepare_sqlite_path(parsed, shown)
+            if not create and parsed.database not in (None, "", ":memory:") and not Path(parsed.database).is_file():
+                raise StoreError(f"no article store at {parsed.database} (run a crawl first, or set SQLITE_PATH / "
+                                 "DATABASE_URL)")
+            if create:
+                self._prepare_sqlite_path(parsed, shown)
         try:
-            self.engine: Engine = create_engine(parsed, pool_pre_ping=self.dialect == "postgresql")
+            self.engine: Engine = create_engine(parsed, **_engine_options(self.dialect, timeout))
             if self.dialect == "sqlite":
-                event.listen(self.engine, "connect", _set_sqlite_pragmas)
+                busy_ms = int(timeout * 1000)
+                event.listen(self.engine, "connect", lambda con, rec: _set_sqlite_pragmas(con, rec, busy_ms))
+            if not create and not inspect(self.engine).has_table(articles.name):
+                self.engine.dispose()
+                raise StoreError(f"no article store in {shown} (no {articles.name} table; run a crawl first)")
             self._migrate()
         except (SQLAlchemyError, ImportError) as exc:
             raise StoreError(f"cannot open article store {shown}: {_one_line(exc)}") from exc
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> ArticleStore:
-        """Open the store named by DATABASE_URL, or the SQLite file at SQLITE_PATH."""
-        return cls(database_url(settings))
+    def from_settings(cls, settings: Any, *, create: bool = True) -> ArticleStore:
+        """Open the store named by DATABASE_URL, or the SQLite file at SQLITE_PATH (STORE_TIMEOUT:
+        seconds a connection or a lock may be waited for)."""
+        try:
+            timeout = float(settings.get("STORE_TIMEOUT") or DEFAULT_TIMEOUT)
+        except (TypeError, ValueError):
+            raise StoreError(f"STORE_TIMEOUT must be a number of seconds, not {settings.get('STORE_TIMEOUT')!r}") \
+                from None
+        return cls(database_url(settings), create=create, timeout=timeout)
 
     @staticmethod
     def _prepare_sqlite_path(url: URL, shown: str) -> None:
@@ -469,7 +542,8 @@ class ArticleStore:
 
     # ----- writes -------------------------------------------------------------------------------
 
-    def upsert_many(self, rows: list[Mapping[str, Any]], seen_at: datetime | None = None) -> int:
+    def upsert_many(self, rows: list[Mapping[str, Any]], seen_at: datetime | None = None, *,
+                    durable: bool = False) -> int:
         """Write a batch in one transaction; return the number of distinct articles written.
 
         Per canonical URL (else url): a new article is inserted; changed content (folded title +
@@ -478,6 +552,9 @@ class ArticleStore:
         the last row wins. Rows with neither canonical_url nor url are skipped. Optional row keys
         beyond the item: ``duplicate_of``, ``duplicate_kind``, ``minhash`` (base64 signature) and
         ``num_perm``. ``seen_at`` (default: now, UTC) becomes ``last_seen`` (and ``first_seen``).
+        ``durable``: the commit is on disk when this returns, also after a power loss (SQLite:
+        ``synchronous=FULL`` for this transaction). Raises ``StoreUnavailable`` when the database
+        cannot be written at all (locked, read-only, ...), ``StoreError`` when a row broke the batch.
         """
         seen_at = seen_at or datetime.now(UTC)
         keyed: list[tuple[str, Mapping[str, Any], dict[str, Any]]] = []
@@ -496,34 +573,48 @@ class ArticleStore:
         if not keyed:
             return 0
         keys = list(dict.fromkeys(k for k, _, _ in keyed))
+        full_sync = durable and self.dialect == "sqlite"
         try:
-            with self.engine.begin() as conn:
-                current = self._current_hashes(conn, keys)
-                changed: dict[str, dict[str, Any]] = {}
-                versions: list[dict[str, Any]] = []
-                signatures: dict[str, dict[str, Any]] = {}
-                for key, row, values in keyed:
-                    if current.get(key) != values["version_hash"]:
-                        current[key] = values["version_hash"]
-                        changed.pop(key, None)  # re-insert: the batch keeps the order of last change
-                        changed[key] = values
-                        versions.append({**values, "seen_at": seen_at})
-                        sig = decode_signature(row.get("minhash"))
-                        if sig is not None:
-                            signatures[key] = {KEY_COLUMN: key, "minhash": sig, "seen_at": seen_at,
-                                               "num_perm": int(row.get("num_perm") or len(sig) // 4)}
-                if changed:
-                    self._upsert_articles(conn, list(changed.values()))
-                    self._write_versions(conn, versions, seen_at)
-                    self._upsert_signatures(conn, list(signatures.values()))
-                    self._index_search(conn, list(changed.values()), folded)
-                unchanged = [k for k in keys if k not in changed]
-                if unchanged:
-                    conn.execute(articles.update().where(articles.c[KEY_COLUMN] == bindparam("key"))
-                                 .values(last_seen=bindparam("seen")),
-                                 [{"key": k, "seen": seen_at} for k in unchanged])
+            with self.engine.connect() as conn:
+                if full_sync:
+                    # NORMAL (the default under WAL) may lose the last commits on power loss; a
+                    # caller about to delete its only other copy of the rows needs them on disk.
+                    conn.exec_driver_sql("PRAGMA synchronous=FULL")
+                    conn.commit()
+                try:
+                    with conn.begin():
+                        current = self._current_hashes(conn, keys)
+                        changed: dict[str, dict[str, Any]] = {}
+                        versions: list[dict[str, Any]] = []
+                        signatures: dict[str, dict[str, Any]] = {}
+                        for key, row, values in keyed:
+                            if current.get(key) != values["version_hash"]:
+                                current[key] = values["version_hash"]
+                                changed.pop(key, None)  # re-insert: the batch keeps the order of last change
+                                changed[key] = values
+                                versions.append({**values, "seen_at": seen_at})
+                                sig = decode_signature(row.get("minhash"))
+                                if sig is not None:
+                                    signatures[key] = {KEY_COLUMN: key, "minhash": sig, "seen_at": seen_at,
+                                                       "num_perm": int(row.get("num_perm") or len(sig) // 4)}
+                        if changed:
+                            self._upsert_articles(conn, list(changed.values()))
+                            self._write_versions(conn, versions, seen_at)
+                            self._upsert_signatures(conn, list(signatures.values()))
+                            self._index_search(conn, list(changed.values()), folded)
+                        unchanged = [k for k in keys if k not in changed]
+                        if unchanged:
+                            conn.execute(articles.update().where(articles.c[KEY_COLUMN] == bindparam("key"))
+                                         .values(last_seen=bindparam("seen")),
+                                         [{"key": k, "seen": seen_at} for k in unchanged])
+                finally:
+                    if full_sync:
+                        with contextlib.suppress(SQLAlchemyError):
+                            conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+                            conn.commit()
         except SQLAlchemyError as exc:
-            raise StoreError(f"writing {len(keys)} rows failed: {_one_line(exc)}") from exc
+            error = StoreUnavailable if is_unavailable(exc) else StoreError
+            raise error(f"writing {len(keys)} rows failed: {_one_line(exc)}") from exc
         return len(keys)
 
     def _current_hashes(self, conn: Connection, keys: list[str]) -> dict[str, str | None]:
