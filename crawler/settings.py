@@ -107,6 +107,8 @@ DATABASE_URL = None
 STORE_BATCH_SIZE = 200
 STORE_ENABLED = True
 STORE_FLUSH_SECONDS = 30  # also write a partial batch this often: a crash loses at most the open batch
+STORE_TIMEOUT = 10  # seconds a connection attempt or a lock may be waited for (the writer's thread waits, not the crawl)
+STORE_RETRY_SECONDS = 5  # while the database is unavailable, batches go straight to the spool; try again this often
 
 # Dedup across outlets: copies are linked (duplicate_of), never dropped
 DEDUP_ENABLED = True

@@ -311,9 +311,10 @@ def test_pipeline_flushes_every_n_items_and_on_close(tmp_path: Path) -> None:
     for n in range(5):
         item = Article(**article(n))
         assert pipeline.process_item(item) is item
+        pipeline.writer.drain()  # batches are written on the writer's thread
         counts.append(stored_count(tmp_path))
     assert counts == [0, 2, 2, 4, 4]
-    pipeline.close_spider()
+    pipeline.close()
     assert stored_count(tmp_path) == 5
     assert stats.get_value("store/rows_upserted") == 5
     assert stats.get_value("store/batches") == 3
@@ -324,7 +325,7 @@ def test_pipeline_counts_items_it_cannot_key(tmp_path: Path) -> None:
     pipeline = make_pipeline(tmp_path)
     pipeline.open_spider()
     pipeline.process_item({"title": "بلا رابط"})
-    pipeline.close_spider()
+    pipeline.close()
     assert pipeline.crawler.stats.get_value("store/skipped_no_url") == 1
     assert stored_count(tmp_path) == 0
 
@@ -354,21 +355,22 @@ def test_unopenable_store_spools_then_next_run_writes_the_spool(tmp_path: Path) 
     bad.open_spider()
     for n in range(3):
         bad.process_item(Article(**article(n, tags=tags)))
-    bad.close_spider()
+    bad.close()
     lines = spool.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 3
     assert json.loads(lines[0])["tags"] == tags
     bad_stats = bad.crawler.stats
-    assert bad_stats.get_value("store/errors") == 3  # the open + two failed batches
+    assert bad_stats.get_value("store/errors") == 1  # the open; the batches then go to the spool untried
     assert bad_stats.get_value("store/rows_spooled") == 3
     assert bad_stats.get_value("store/rows_upserted") is None
 
     good = make_pipeline(tmp_path)
     good.open_spider()
+    good.writer.drain()  # the store is opened and the spool written on the writer's thread
     assert not spool.exists()
     assert good.crawler.stats.get_value("store/rows_replayed") == 3
     good.process_item(Article(**article(9)))
-    good.close_spider()
+    good.close()
     assert good.crawler.stats.get_value("store/rows_upserted") == 4
     reader = ArticleStore.from_settings({"SQLITE_PATH": str(tmp_path / "data" / "articles.sqlite3")})
     rows = list(reader.iter_articles())
@@ -377,26 +379,25 @@ def test_unopenable_store_spools_then_next_run_writes_the_spool(tmp_path: Path) 
     assert rows[0]["tags"] == tags
 
 
-def test_failed_flush_keeps_items_in_spool_and_retries_next_run(tmp_path: Path) -> None:
+def test_a_batch_that_fails_mid_crawl_is_spooled_and_written_when_the_store_is_back(tmp_path: Path) -> None:
     db = tmp_path / "data" / "articles.sqlite3"
     spool = tmp_path / "data" / "spool.jsonl"
-    first = make_pipeline(tmp_path)
+    first = make_pipeline(tmp_path, STORE_RETRY_SECONDS=3600)  # no retry before close
     first.open_spider()
     first.process_item(Article(**article(1)))
     first.process_item(Article(**article(2)))  # batch of 2 written
+    first.writer.drain()
     with sqlite3.connect(db) as raw:  # the database goes away mid-crawl
         raw.execute("DROP TABLE articles")
     first.process_item(Article(**article(3)))
     first.process_item(Article(**article(4)))  # this batch fails
-    first.close_spider()
+    first.writer.drain()
     assert first.crawler.stats.get_value("store/errors") == 1
     assert first.crawler.stats.get_value("store/rows_spooled") == 2
     assert [json.loads(x)["url"][-1] for x in spool.read_text(encoding="utf-8").splitlines()] == ["3", "4"]
-
-    second = make_pipeline(tmp_path)
-    second.open_spider()  # recreates the table, then writes the spooled batch
-    second.close_spider()
+    first.close()  # the last try at close reopens the store (the table is made again) and writes the spool
     assert not spool.exists()
+    assert first.crawler.stats.get_value("store/rows_replayed") == 2
     assert stored_count(tmp_path) == 2
 
 
@@ -410,15 +411,15 @@ def test_spool_survives_a_failed_replay_and_sets_aside_broken_lines(tmp_path: Pa
     blocker.write_text("x")
     failing = make_pipeline(tmp_path, SQLITE_PATH=str(blocker / "x.sqlite3"))
     failing.open_spider()
-    failing.close_spider()
+    failing.close()
     assert spool.read_text(encoding="utf-8").startswith(good_line)  # untouched
 
     ok = make_pipeline(tmp_path)
     ok.open_spider()
-    ok.close_spider()
+    ok.close()
     assert not spool.exists()
     assert stored_count(tmp_path) == 1
-    assert (tmp_path / "data" / "spool.jsonl.rejected").read_text(encoding="utf-8") == '{"url": "https://exa'
+    assert (tmp_path / "data" / "spool.jsonl.rejected").read_text(encoding="utf-8") == '{"url": "https://exa\n'
 
 
 def test_real_crawl_stores_items_and_counts_stats(tmp_path: Path) -> None:
@@ -468,24 +469,27 @@ def test_timer_flushes_a_partial_batch(tmp_path: Path) -> None:
     pipeline.open_spider()
     pipeline.process_item(Article(**article(1)))
     clock.advance(4.9)
+    pipeline.writer.drain()
     assert stored_count(tmp_path) == 0
     clock.advance(0.2)
+    pipeline.writer.drain()
     assert stored_count(tmp_path) == 1
     clock.advance(5)  # an empty buffer is not a flush
     assert pipeline.crawler.stats.get_value("store/timed_flushes") == 1
-    pipeline.close_spider()
+    pipeline.close()
     assert not clock.getDelayedCalls()  # the timer is stopped at close
 
 
 def test_a_poison_row_is_spooled_alone_and_the_rest_of_the_batch_is_written(tmp_path: Path) -> None:
     pipeline = make_pipeline(tmp_path, STORE_BATCH_SIZE=3)
     pipeline.open_spider()
-    with pipeline.store.engine.begin() as conn:  # a constraint the middle row breaks
-        conn.exec_driver_sql("CREATE TRIGGER no_poison BEFORE INSERT ON articles WHEN NEW.title = 'سم' "
-                             "BEGIN SELECT RAISE(ABORT, 'poison row'); END")
+    pipeline.writer.drain()
+    with sqlite3.connect(tmp_path / "data" / "articles.sqlite3") as raw:  # a constraint the middle row breaks
+        raw.execute("CREATE TRIGGER no_poison BEFORE INSERT ON articles WHEN NEW.title = 'سم' "
+                    "BEGIN SELECT RAISE(ABORT, 'poison row'); END")
     for n, title in enumerate(["أول", "سم", "ثالث"]):
         pipeline.process_item(Article(**article(n, title=title)))
-    pipeline.close_spider()
+    pipeline.close()
     assert stored_count(tmp_path) == 2
     spooled = (tmp_path / "data" / "spool.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(x)["title"] for x in spooled] == ["سم"]

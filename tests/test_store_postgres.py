@@ -96,6 +96,7 @@ def test_an_outage_mid_crawl_is_spooled_and_written_on_the_next_start(pg: Postgr
     first.open_spider()
     for n in range(2):
         first.process_item(Article(**article(n)))  # written
+    first.writer.drain()  # (on the writer's thread)
     pg.stop_server()  # the database goes away
     try:
         for n in range(2, 5):
