@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import scrapy
 
-SCHEMA_VERSION = 2  # 2: provenance
+SCHEMA_VERSION = 2  # 2: provenance, text_quality
 
 # Field name -> kind. "list" fields hold lists (of str, or of dicts for images/related/embeds);
 # "map" fields hold a dict of str -> str (provenance: field -> the step that gave its value);
+# "float" fields a number (text_quality, 0..1);
 # everything else holds one str (or int for word_count / schema_version), or None when unknown.
 FIELD_KINDS: dict[str, str] = {
     "url": "str",
@@ -39,6 +40,7 @@ FIELD_KINDS: dict[str, str] = {
     "fetched_at": "str",
     "schema_version": "int",
     "provenance": "map",
+    "text_quality": "float",
 }
 
 LIST_FIELDS = frozenset(k for k, v in FIELD_KINDS.items() if v == "list")
@@ -71,6 +73,7 @@ class Article(scrapy.Item):
     fetched_at = scrapy.Field()
     schema_version = scrapy.Field()
     provenance = scrapy.Field()
+    text_quality = scrapy.Field()
 
 
 assert set(Article.fields) == set(FIELD_KINDS), "items.Article and FIELD_KINDS disagree"

@@ -125,6 +125,7 @@ REPLAY_WARC = None
 # Validation
 VALIDATE_REQUIRED_FIELDS = ["url", "title", "body"]
 VALIDATE_MIN_BODY_CHARS = 80
+VALIDATE_MIN_TEXT_QUALITY = 0.6  # a body below this text_quality is unreadable (crawler/arabic/quality.py)
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 

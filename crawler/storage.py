@@ -35,6 +35,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Engine,
+    Float,
     Index,
     Integer,
     LargeBinary,
@@ -79,7 +80,7 @@ VERSIONED_FIELDS = ("url", "title", "subtitle", "body", "authors", "dateline", "
 # Bound parameters per IN (...) list: far below SQLite's 32766 and PostgreSQL's 65535.
 _CHUNK = 500
 
-_COLUMN_TYPES = {"str": Text, "int": Integer, "list": Text, "map": Text}  # lists and maps as JSON text
+_COLUMN_TYPES = {"str": Text, "int": Integer, "float": Float, "list": Text, "map": Text}  # lists, maps: JSON text
 # SQLite only aliases the rowid for INTEGER PRIMARY KEY, so a BIGINT key would stay NULL there.
 _ID_TYPE = BigInteger().with_variant(Integer, "sqlite")
 

@@ -1,4 +1,6 @@
-"""CleanPipeline: Arabic display normalisation of every text field, plus word count and content hash.
+"""CleanPipeline: Arabic display normalisation of every text field, plus word count, content hash and
+the body's text quality (crawler.arabic.quality: 1.0 readable, down to 0 for replacement characters
+and glyph-scrambled PDF text; validate drops what is below VALIDATE_MIN_TEXT_QUALITY).
 
 Titles keep their media words ("... GPS.. صور"): the outlet's headline is what the page shows, and
 `clean_title` is for callers that want it cut. Items are never dropped here.
@@ -13,6 +15,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 
 from crawler.arabic import NormalizeStats, fold, normalize_with_stats
+from crawler.arabic.quality import text_quality
 from crawler.workers import apply_stage
 
 TEXT_FIELDS = ("title", "subtitle", "body", "source", "dateline", "section", "published_raw", "modified_raw")
@@ -66,6 +69,8 @@ def clean_item(item: Any, counts: Counter, settings: Any = None) -> None:
     body = adapter.get("body") or ""
     if _settable(adapter, "word_count"):
         adapter["word_count"] = len(body.split())
+    if _settable(adapter, "text_quality"):
+        adapter["text_quality"] = text_quality(body) if body else None
     if _settable(adapter, "content_hash"):
         adapter["content_hash"] = hashlib.sha1(fold(body).encode("utf-8")).hexdigest() if body else None
     counts["clean/items"] += 1

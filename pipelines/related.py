@@ -61,6 +61,9 @@ def split_related(item: Any, counts: Counter, settings: Any = None) -> None:
                         hosts=(adapter.get("url") or "",))
     seg = segment(body, _reference(adapter.get("fetched_at")), detect_title=False, cut_lead=False,
                   join_wraps=False, tidy=False, masthead=masthead)
+    if seg.get("page_type") == "unreadable":
+        counts["related/unreadable"] += 1  # left whole: validate drops it on its text_quality
+        return
     provenance = adapter.get("provenance")
     if not isinstance(provenance, dict):
         provenance = {}

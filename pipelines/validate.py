@@ -3,7 +3,9 @@ logged reason (``validate/dropped/<reason>`` in the crawl stats), never silently
 
 Settings: VALIDATE_REQUIRED_FIELDS (default url, title, body), VALIDATE_MIN_BODY_CHARS (80),
 VALIDATE_ARABIC_SHARE (0.5: the share of Arabic letters among the body's letters, for outlets
-whose language is "ar"; 0 switches the check off).
+whose language is "ar"; 0 switches the check off), VALIDATE_MIN_TEXT_QUALITY (0.6: the body's
+``text_quality`` below which it is unreadable — replacement characters, glyph-scrambled PDF text —
+and dropped as ``unreadable``; 0 switches it off).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from crawler.arabic.quality import DEFAULT_MIN_QUALITY
 from crawler.extract.dates import to_datetime
 
 _NON_LETTERS = re.compile(r"[\W\d_]+")
@@ -30,17 +33,20 @@ def arabic_share(text: str, sample: int = 2000) -> float:
 
 
 class ValidatePipeline:
-    def __init__(self, stats=None, required=("url", "title", "body"), min_body: int = 80, arabic: float = 0.5):
+    def __init__(self, stats=None, required=("url", "title", "body"), min_body: int = 80, arabic: float = 0.5,
+                 min_quality: float = DEFAULT_MIN_QUALITY):
         self.stats = stats
         self.required = tuple(required)
         self.min_body = min_body
         self.arabic = arabic
+        self.min_quality = min_quality
 
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
         return cls(crawler.stats, s.getlist("VALIDATE_REQUIRED_FIELDS", ["url", "title", "body"]),
-                   s.getint("VALIDATE_MIN_BODY_CHARS", 80), s.getfloat("VALIDATE_ARABIC_SHARE", 0.5))
+                   s.getint("VALIDATE_MIN_BODY_CHARS", 80), s.getfloat("VALIDATE_ARABIC_SHARE", 0.5),
+                   s.getfloat("VALIDATE_MIN_TEXT_QUALITY", DEFAULT_MIN_QUALITY))
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:
@@ -59,6 +65,9 @@ class ValidatePipeline:
         body = adapter.get("body") or ""
         if "body" in self.required and len(body) < self.min_body:
             self._drop("body_too_short", adapter)
+        quality = adapter.get("text_quality")
+        if self.min_quality and isinstance(quality, int | float) and quality < self.min_quality:
+            self._drop("unreadable", adapter)  # replacement characters, glyph-scrambled PDF text
         if self.arabic and (adapter.get("language") or "ar") == "ar" and body and arabic_share(body) < self.arabic:
             self._drop("not_arabic", adapter)
         for field in ("published_at", "modified_at"):

@@ -51,6 +51,32 @@ _SCRIPT_RESIDUE = re.compile(
     r"|googletag\.\w+\([^()]*\)(?:\.\w+\([^()]*\))*\s*;?"
     r"|\(\s*adsbygoogle\s*=\s*window\.adsbygoogle\s*\|\|\s*\[\]\s*\)\.push\(\s*\{\s*\}\s*\)\s*;?"
 )
+# Script code that leaked into text, often glued to a word ("تسجيلwindow.dataLayer = window.dataLayer
+# || [];"): a run of ASCII that reads as statements, not prose. A run is code when it shows at least
+# three kinds of code syntax; a URL or an English sentence shows one or two.
+_ASCII_RUN = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
+_CODE_SIGNS = (
+    re.compile(r"(?<![=!<>])=(?!=)"),  # assignment
+    re.compile(r";"),
+    re.compile(r"\w\s*\("),  # a call
+    re.compile(r"[{}]"),
+    re.compile(r"\[\s*\]|\{\s*\}"),  # empty literals
+    re.compile(r"\|\||&&|=>|===?|!=="),
+    re.compile(r"\b[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*\s*(?:\(|=)"),  # obj.member( / obj.member =
+    re.compile(r"\b(?:var|let|const|function|return|typeof|undefined|null|true|false|window|document)\b"),
+)
+
+
+def _strip_code(text: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        run = m.group(0)
+        if len(run) < 8:
+            return run
+        return " " if sum(1 for sign in _CODE_SIGNS if sign.search(run)) >= 3 else run
+
+    return _ASCII_RUN.sub(sub, text)
+
+
 _RN_GLUE = re.compile(f"(?<=[{ARABIC_LETTER}])rn(?=[{ARABIC_LETTER}])")  # "\r\n" escape lost its backslashes
 # ".." (the Arabic pause) split by an extractor into "." + paragraph break + ". "
 _BROKEN_PAUSE = re.compile(r"\.[ ]*\n[ ]*\n?[ ]*\.(?=[ ])")
@@ -143,6 +169,8 @@ def _normalize(text: str, stats: NormalizeStats | None = None) -> str:
         text = _LOST_EMOJI.sub(" ", text)
     if "googletag" in text or "adsbygoogle" in text:
         text = _SCRIPT_RESIDUE.sub(" ", text)
+    if ";" in text and ("=" in text or "(" in text):
+        text = _strip_code(text)
     if "rn" in text:
         text = _RN_GLUE.sub("\n", text)
     if "\n" in text and "." in text:

@@ -18,6 +18,7 @@ from crawler.arabic.bylines import Masthead, read_credit
 from crawler.arabic.chars import ARABIC_LETTER, strip_diacritics
 from crawler.arabic.dates import DATE_WORDS, MONTH_NAMES, parse_date
 from crawler.arabic.normalize import fold, normalize
+from crawler.arabic.quality import DEFAULT_MIN_QUALITY, text_quality
 from crawler.arabic.titles import MEDIA_WORDS
 
 __all__ = ["segment", "sentences"]
@@ -132,9 +133,25 @@ def _is_ui(key: str) -> bool:
     return key in _UI or bool(_UI_PREFIX.match(key)) or bool(_BARE_TIME.match(key))
 
 
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+_ARABIC = re.compile(f"[{ARABIC_LETTER}]")
+_SENTENCE_STOP = re.compile(r"[.!?؟…]\s*[\"»”')]*\s*$")
+
+
 def _is_junk_latin(line: str) -> bool:
-    # "128M512M", "PlayPlay": short Latin-only residue of widgets in an Arabic page
-    return not re.search(f"[{ARABIC_LETTER}]", line) and _words(line) <= 2 and not _EMAIL_OR_URL.match(line)
+    """Widget residue in another script: a line with no Arabic letter, Latin letters, and either at
+    most two words ("128M512M", "PlayPlay", "Logo") or at most six words that do not end a sentence
+    ("A A A", "Share on Facebook", "logo-icon Expo"). An English sentence stays (it ends like one);
+    URLs and e-mail addresses are left to their own rule."""
+    if _ARABIC.search(line) or not _LATIN_LETTER.search(line) or _EMAIL_OR_URL.match(line):
+        return False
+    words = _words(line)
+    return words <= 2 or (words <= 6 and not _SENTENCE_STOP.search(line))
+
+
+def _is_sentence(line: str) -> bool:
+    """A line that reads as article text: it ends a sentence, or it is long."""
+    return bool(_SENTENCE_STOP.search(line)) or _words(line) >= 8
 
 
 class _Result(dict):
@@ -165,6 +182,7 @@ def _empty(masthead: Masthead | None = None) -> _Result:
     res = _Result(
         body="", title=None, source=None, authors=[], dateline=None, section=None, tags=[], hashtags=[],
         related=[], embeds=[], image_captions=[], published_at=None, reject=False, page_type="article",
+        quality=1.0,
     )
     res.masthead = masthead or Masthead()  # an attribute: not one of the returned fields
     res.is_outlet = res.masthead.is_outlet
@@ -179,7 +197,8 @@ def segment(text: str | None, reference: datetime | None = None, *, detect_title
 
     Returns a dict with body, title, source, authors, dateline, section, tags, hashtags,
     related [{title,url,text}], embeds [{platform,type,url,author,handle,published_at,text,media}],
-    image_captions, published_at, reject and page_type ("article" or "listing").
+    image_captions, published_at, quality (``text_quality``), reject and page_type ("article",
+    "listing", or "unreadable": replacement characters or glyph-scrambled text, nothing split).
 
     The keyword options make it conservative for bodies that came from HTML: `detect_title=False`
     never takes a first line as the title, `cut_lead=False` leaves an inline "City (Outlet) --"
@@ -192,6 +211,10 @@ def segment(text: str | None, reference: datetime | None = None, *, detect_title
     text = normalize(text)
     if not text:
         return res
+    res["quality"] = text_quality(text)
+    if res["quality"] < DEFAULT_MIN_QUALITY:
+        res.update(reject=True, page_type="unreadable")  # never an article: nothing to split
+        return dict(res)
     lines: list[str | None] = text.split("\n")
     if _is_listing(lines):
         res.update(reject=True, page_type="listing")
@@ -451,6 +474,7 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
                 continue
         lines[i] = _space_glued_quotes(line) if tidy else line
         kept += 1
+    _repeated_and_trailing(lines)
     # the agency tail: the last line in parentheses, one to three words ("(المشهد)", "--(بترا)"),
     # or a known agency or credit after a dash ("- وكالات"); or such a credit glued to the end of
     # the last sentence ("... الأربعاء. (رويترز)")
@@ -470,6 +494,35 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
                 lines[last] = tail_line[: g.start()].rstrip() + g["end"]
     if detect_title:
         _detect_title(lines, res, chrome_before)
+
+
+def _repeated_and_trailing(lines: list[str | None]) -> None:
+    """Two rules on the lines kept so far, by position and repetition rather than by vocabulary:
+
+    - a short line (at most six words) that stands two or more times in the text is page furniture
+      (an image caption repeated per photo, a share label per block): every occurrence goes;
+    - after the last line that reads as a sentence, short lines that do not (at most five words,
+      no sentence end: a widget label with nothing after it, "اخترنا لك:", "مواضيع قد تهمك") go,
+      except a credit in parentheses and hashtags, which their own rules read next; a text with no
+      sentence at all is left alone."""
+    seen: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if ln and ln.strip() and _words(ln) <= 6:
+            seen.setdefault(_key(ln), []).append(i)
+    for key, where in seen.items():
+        if key and len(where) > 1:
+            for i in where:
+                lines[i] = None
+    last_sentence = next((i for i in range(len(lines) - 1, -1, -1) if lines[i] and _is_sentence(lines[i].strip())), None)
+    if last_sentence is None:
+        return  # no article text to keep the label off: leave the lines alone
+    for i in range(len(lines) - 1, last_sentence, -1):
+        text = (lines[i] or "").strip()
+        if not text:
+            continue
+        if _words(text) > 5 or _TAIL_LINE.fullmatch(text) or "#" in text:
+            break  # a credit (read next as the source) or hashtags (read at the end) stay for their rules
+        lines[i] = None
 
 
 def _next_content(lines: list[str | None], start: int) -> int | None:

@@ -43,7 +43,7 @@ NESTED_KEYS: dict[str, tuple[str, ...]] = {
 _str = pa.string()
 PARQUET_SCHEMA = pa.schema(
     [pa.field(name, {
-        "str": _str, "int": pa.int64(), "map": pa.map_(_str, _str),
+        "str": _str, "int": pa.int64(), "float": pa.float64(), "map": pa.map_(_str, _str),
         "list": pa.list_(pa.struct([(k, _str) for k in NESTED_KEYS[name]])) if name in NESTED_KEYS
         else pa.list_(_str),
     }[kind]) for name, kind in FIELD_KINDS.items()]

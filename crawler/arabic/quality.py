@@ -1,0 +1,60 @@
+"""Is this text readable Arabic? A quality signal for text that must never be stored as an article.
+
+Damaged text has tell-tale marks that running Arabic never shows:
+
+- replacement characters (U+FFFD: bytes a decoder could not read) and private-use glyphs (PDF
+  fonts that map letters to their own code points);
+- mojibake left after ``repair_mojibake`` (Latin-1 letters standing for UTF-8 bytes);
+- glyph-scrambled PDF text: letters standing alone between spaces ("ا ل ق ا ه ر ة"), words
+  written backwards (a word cannot start with ة or ى), and ligatures decomposed in the wrong order
+  ("األحداث" for "الأحداث": a word cannot start with alef + hamza-alef + lam).
+
+``text_quality`` is 1 minus the share of damaged units (characters for the first two marks, words
+for the others), floored at 0. Clean text scores 1.0; one stray "�" in an article barely moves it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.arabic.chars import ARABIC_LETTER
+
+_REPLACEMENT = "\ufffd"
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_MOJIBAKE = re.compile("[\u00d8-\u00db][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_WORD = re.compile(f"[{ARABIC_LETTER}\u064b-\u0652\u0670]+")
+_LETTER = re.compile(r"[^\W\d_]")  # any letter, mojibake's Latin-1 ones included
+# Single Arabic letters that do stand alone in real text: the conjunction و (typed apart) and the
+# abbreviations of dates and units (هـ, م, ص, ق, ك): never a sign of damage on their own.
+_ALONE_OK = frozenset("وهمصقكد")
+_BACKWARDS_START = ("ة", "ى")  # word-final letters at the start of a word: the word is backwards
+_BROKEN_LIGATURE = re.compile("^ا[أإآ]ل")  # "األحداث": lam-alef decomposed in the wrong order
+
+DEFAULT_MIN_QUALITY = 0.6
+
+
+def text_quality(text: str | None) -> float:
+    """1.0 for readable text, down to 0.0 for text made of damage (see the module docstring)."""
+    if not text:
+        return 1.0
+    letters = len(_LETTER.findall(text)) + text.count(_REPLACEMENT) + len(_PRIVATE_USE.findall(text))
+    if not letters:
+        return 1.0 if not text.count(_REPLACEMENT) else 0.0
+    bad_chars = text.count(_REPLACEMENT) + len(_PRIVATE_USE.findall(text)) + 2 * len(_MOJIBAKE.findall(text))
+    words = _WORD.findall(text)
+    bad_words = 0
+    for w in words:
+        if len(w) == 1:
+            bad_words += w not in _ALONE_OK
+        elif w.startswith(_BACKWARDS_START) or _BROKEN_LIGATURE.match(w):
+            bad_words += 1
+    char_share = bad_chars / letters
+    word_share = bad_words / len(words) if words else 0.0
+    return round(max(0.0, 1.0 - 2 * char_share - 2 * word_share), 3)
+
+
+def is_unreadable(text: str | None, minimum: float = DEFAULT_MIN_QUALITY) -> bool:
+    return text_quality(text) < minimum
+
+
+__all__ = ["DEFAULT_MIN_QUALITY", "is_unreadable", "text_quality"]
