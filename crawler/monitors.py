@@ -20,6 +20,10 @@ whose URL failed the outlet's article pattern and was kept only because a probe 
 article: the pattern may be stale). ``MONITOR_FINISH_REASONS`` lists the finish reasons that count
 as a complete run.
 
+The store: a run fails when an article could be neither stored nor spooled (``store/rows_lost``);
+articles spooled instead of stored (the database was locked, read-only or down) are a warning in
+the summary line, and fail the run only with ``STRICT_STORE = True``.
+
 A run that fetched no article page passes only when discovery shows why: the articles are stored
 already (``incremental/skipped``), the feeds answered 304 (``conditional/not_modified``) or the
 articles lay outside the date window or the limit. Otherwise discovery is broken and the run fails.
@@ -224,6 +228,20 @@ class FinishReasonMonitor(_RunMonitor):
         self.assertIn(reason, allowed, f"finish reason {reason!r} is not one of {', '.join(allowed)}")
 
 
+class StoreMonitor(_RunMonitor):
+    """Every scraped article reached the store, or at least the spool (which a later write empties)."""
+
+    def test_no_article_lost(self):
+        lost = self.count("store/rows_lost")
+        self.assertEqual(lost, 0, f"{lost} articles lost: neither the store nor the spool could be written")
+
+    def test_nothing_spooled_when_strict(self):
+        if not self.data.crawler.settings.getbool("STRICT_STORE", False):
+            self.skipTest("STRICT_STORE is off: spooled articles are a warning")
+        spooled = self.count("store/rows_spooled")
+        self.assertEqual(spooled, 0, f"{spooled} articles spooled instead of stored (STRICT_STORE)")
+
+
 class MarkRunFailed(Action):
     """Log why the run failed and record it in stats, for ``scrapy crawl``'s exit status."""
 
@@ -241,5 +259,5 @@ class MarkRunFailed(Action):
 
 class RunMonitorSuite(MonitorSuite):
     monitors = [ItemCountMonitor, FieldCoverageMonitor, DropRateMonitor, ErrorRateMonitor, LayoutDriftMonitor,
-                FinishReasonMonitor]
+                FinishReasonMonitor, StoreMonitor]
     monitors_failed_actions = [MarkRunFailed]

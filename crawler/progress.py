@@ -5,6 +5,8 @@ the requests being downloaded::
 
     progress youm7: 1840 pages, 1702 articles (96.0/min now, 88.4/min overall), 1600 stored, queue 412, in flight 4
 
+While the store cannot be written, ``stored`` is followed by ``(N spooled)``.
+
 The last rate is kept in stats (``progress/articles_per_min``). The scheduler is read through
 ``crawler.engine.scheduler`` (Scrapy 2.19); one without ``len()`` shows as ``?+N`` (N: the
 downloader's queues).
@@ -78,8 +80,10 @@ class Progress:
         overall = items * 60.0 / elapsed
         self.items_before = items
         self.stats.set_value("progress/articles_per_min", round(now_rate, 1))
+        spooled = self.stats.get_value("store/rows_spooled", 0)
         logger.info(
-            "progress %s: %d pages, %d articles (%.1f/min now, %.1f/min overall), %d stored, queue %s, in flight %d",
+            "progress %s: %d pages, %d articles (%.1f/min now, %.1f/min overall), %d stored%s, queue %s, in flight %d",
             spider.name, self.stats.get_value("response_received_count", 0), items, now_rate, overall,
-            self.stats.get_value("store/rows_upserted", 0), self.queue_size(), self.in_flight(),
+            self.stats.get_value("store/rows_upserted", 0), f" ({spooled} spooled)" if spooled else "",
+            self.queue_size(), self.in_flight(),
         )

@@ -109,6 +109,7 @@ STORE_ENABLED = True
 STORE_FLUSH_SECONDS = 30  # also write a partial batch this often: a crash loses at most the open batch
 STORE_TIMEOUT = 10  # seconds a connection attempt or a lock may be waited for (the writer's thread waits, not the crawl)
 STORE_RETRY_SECONDS = 5  # while the database is unavailable, batches go straight to the spool; try again this often
+STRICT_STORE = False  # True: a run that spooled any article instead of storing it fails its monitors
 
 # Dedup across outlets: copies are linked (duplicate_of), never dropped
 DEDUP_ENABLED = True

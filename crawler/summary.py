@@ -20,6 +20,20 @@ COVERAGE_FIELDS = ("title", "body", "published_at", "authors", "section", "tags"
 LAYOUT_FIELDS = ("title", "body", "published_at")  # named in the summary line when their selectors missed
 
 
+def store_notes(stats: Mapping) -> list[str]:
+    """What went wrong with the store, as short phrases (empty when every article was stored)."""
+    notes = []
+    lost, spooled = int(stats.get("store/rows_lost", 0) or 0), int(stats.get("store/rows_spooled", 0) or 0)
+    if lost:
+        notes.append(f"error: {lost} articles lost (neither the store nor the spool could be written)")
+    if spooled:
+        replayed = int(stats.get("store/rows_replayed", 0) or 0)
+        notes.append(f"warning: {spooled} articles spooled instead of stored"
+                     + (f" ({replayed} written from the spool since)" if replayed else
+                        " (written when the store is back, or by the next run)"))
+    return notes
+
+
 def healing_notes(stats: Mapping) -> list[str]:
     """What the run needed the self-healing steps for, as short phrases (empty when nothing)."""
     notes = []
@@ -65,7 +79,7 @@ class CrawlSummary:
         s = self.stats.get_stats()
         drops = {k.removeprefix("validate/dropped/"): v for k, v in s.items() if k.startswith("validate/dropped/")}
         cover = "  ".join(f"{f} {100 * n / self.items:.0f}%" for f, n in self.filled.items()) if self.items else "-"
-        notes = healing_notes(s)
+        notes = store_notes(s) + healing_notes(s)
         logger.info(
             "summary %s: %d pages fetched, %d articles scraped, %d stored, dropped %s; coverage: %s%s (finish: %s)",
             spider.name, s.get("response_received_count", 0), self.items, s.get("store/rows_upserted", 0),

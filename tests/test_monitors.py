@@ -19,12 +19,13 @@ from tests.test_incremental import OUTLET, LocalSite, wiring_args
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def crawl(site: LocalSite, tmp: Path, thresholds: dict | None = None) -> subprocess.CompletedProcess:
+def crawl(site: LocalSite, tmp: Path, thresholds: dict | None = None, store: Path | None = None,
+          spool: Path | None = None, **settings: str) -> subprocess.CompletedProcess:
     sources = ",".join(site.base + p for p in site.SOURCES)
     overrides = {"MONITOR_THRESHOLDS": json.dumps(thresholds, ensure_ascii=False)} if thresholds else {}
     cmd = [sys.executable, "-m", "scrapy", "crawl", OUTLET, "-a", f"sources={sources}",
-           "-s", f"SQLITE_PATH={tmp / 'store.sqlite3'}", "-s", f"SPOOL_PATH={tmp / 'spool.jsonl'}",
-           "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", *wiring_args(**overrides)]
+           "-s", f"SQLITE_PATH={store or tmp / 'store.sqlite3'}", "-s", f"SPOOL_PATH={spool or tmp / 'spool.jsonl'}",
+           "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", *wiring_args(**overrides, **settings)]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
@@ -101,3 +102,35 @@ def test_long_runs_log_progress_at_a_steady_interval(tmp_path):
     assert pages == sorted(pages) and pages[-1] > pages[0]  # counts only grow
     assert any(int(queue) > 0 for *_, queue, _ in lines)  # articles waited in the scheduler's queue
     assert any(float(now) > 0 for _, _, now, *_ in lines)
+
+
+# a four-article crawl whose store is down logs three ERROR lines (store, incremental, validators)
+LENIENT = {OUTLET: {"max_error_rate": 1.0}}
+
+
+def test_articles_neither_stored_nor_spooled_fail_the_run(tmp_path):
+    """The store cannot be opened and the spool cannot be written (both under a file where a
+    folder should be): every article is lost, and the run fails (before: exit 0)."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder")
+    with LocalSite(n=4) as site:
+        result = crawl(site, tmp_path, LENIENT, store=blocker / "store.sqlite3", spool=blocker / "spool.jsonl")
+    assert result.returncode == EXIT_MONITORS_FAILED, result.stderr[-3000:]
+    assert "StoreMonitor: 4 articles lost: neither the store nor the spool could be written" in result.stderr
+    assert "error: 4 articles lost" in result.stderr  # in the summary line too
+
+
+def test_spooled_articles_warn_in_the_summary_and_fail_only_a_strict_run(tmp_path):
+    """A store that cannot be opened, a spool that can: the articles wait in the spool. The
+    summary line says so; the run passes, unless STRICT_STORE is on."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder")
+    with LocalSite(n=4) as site:
+        lenient = crawl(site, tmp_path / "a", LENIENT, store=blocker / "store.sqlite3")
+        strict = crawl(site, tmp_path / "b", LENIENT, store=blocker / "store.sqlite3", STRICT_STORE="True")
+    assert lenient.returncode == 0, lenient.stderr[-3000:]
+    summary = next(line for line in lenient.stderr.splitlines() if f"summary {OUTLET}:" in line)
+    assert "0 stored" in summary and "warning: 4 articles spooled instead of stored" in summary
+    assert len((tmp_path / "a" / "spool.jsonl").read_text(encoding="utf-8").splitlines()) == 4
+    assert strict.returncode == EXIT_MONITORS_FAILED, strict.stderr[-3000:]
+    assert "StoreMonitor: 4 articles spooled instead of stored (STRICT_STORE)" in strict.stderr
