@@ -27,6 +27,12 @@ COOKIES_ENABLED = False
 # telnet console is the older form of the same risk.
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Only http and https: a link or a redirect to file://, s3://, ftp:// or data: must not make the
+# crawler read local files or reach other services (file:///etc/passwd, a bucket with our keys).
+DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}
+# Requests to loopback, private, link-local and metadata addresses are refused unless the crawl
+# started there (crawler/middlewares/addresses.py); True allows every address (an intranet crawl).
+ALLOW_PRIVATE_ADDRESSES = False
 
 # Measured (research/perf-baseline.md): 100 asyncio tasks per callback by default cost ~15% CPU.
 CONCURRENT_ITEMS = 16
@@ -35,6 +41,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Private addresses refused (after DNS resolution); before robots.txt (100), which it also guards.
+    "crawler.middlewares.addresses.PrivateAddressGuard": 50,
     # Archive to / replay from WARC. Closest to the downloader so it sees the raw bytes.
     "crawler.middlewares.warc.WarcMiddleware": 950,
     # Conditional GETs for feeds/sitemaps; below HttpCompression (590) so it sees decoded bodies.
@@ -42,6 +50,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 SPIDER_MIDDLEWARES = {
+    # Learns the start requests' origins, the only private addresses the crawl may reach.
+    "crawler.middlewares.addresses.PrivateAddressGuard": 10,
     # Incremental runs: article requests whose article is already stored are not sent.
     "crawler.middlewares.incremental.IncrementalMiddleware": 950,
 }

@@ -475,3 +475,29 @@ def test_invalid_utf8_and_percent_encoded_arabic_urls(tmp_path):
     assert sum(r["title"] == "عنوان ببايتات غير صالحة" for r in rows.values()) == 1
     assert sum(r["title"] == "رابط خام غير صالح" for r in rows.values()) == 1, (sorted(site.hits), sorted(rows))
     assert len(rows) == 6
+
+
+def test_links_to_other_services_on_private_addresses_are_refused(tmp_path):
+    """The crawl starts on its (loopback) server; a sitemap there lists a story on another port of
+    the same machine (an internal service: the offsite filter passes it, the host name is the
+    same) and a story that redirects to it. Both are refused once their address is known, and
+    counted; nothing reaches the other service. ALLOW_PRIVATE_ADDRESSES=True lets them through."""
+    for name in ("guarded", "allowed"):
+        (tmp_path / name).mkdir()
+    with HostileSite() as site, HostileSite() as inner:
+        direct, behind = story("خدمة-داخلية", 9990101), story("خدمة-داخلية-محولة", 9990102)
+        for path, title in ((direct, "صفحة من خدمة داخلية"), (behind, "صفحة أخرى من خدمة داخلية")):
+            inner.add(path, Reply(200, article_html(title, PARAS).encode(), HTML))
+        hop = story("تحويل-داخلي", 9990103)
+        site.add(hop, redirect(inner.url(behind)))
+        src = site.sitemap("/sitemap.xml", site.good_urls() + [inner.url(direct), site.url(hop)])
+        result, stats, _ = crawl(site, tmp_path / "guarded", [src])
+        reached = list(inner.requests)
+        inner.requests.clear()
+        allowed, allowed_stats, _ = crawl(site, tmp_path / "allowed", [src], "-s", "ALLOW_PRIVATE_ADDRESSES=True")
+    rows = assert_clean_run(result, stats, site, tmp_path / "guarded")
+    assert len(rows) == 3 and reached == []
+    assert stats["private_address/refused"] == 2
+    assert result.stderr.count("a private address (the crawl did not start there") == 2
+    assert allowed.returncode == 0, allowed.stderr[-3000:]
+    assert len(stored(tmp_path / "allowed")) == 5 and "private_address/refused" not in allowed_stats
