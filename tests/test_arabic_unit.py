@@ -24,7 +24,7 @@ REF = datetime(2025, 5, 10, 18, 30)
         ("جمـــيل جـداً", "جميل جداً"),  # kashida
         ("الـ5 الأوائل", "الـ5 الأوائل"),  # tatweel after the article before a digit
         ('قال لـ"الصحيفة"', 'قال لـ"الصحيفة"'),  # tatweel after لـ before a quote
-        ("القاهرة ـ خاص", "القاهرة ـ خاص"),  # tatweel as a dash
+        ("القاهرة ـ خاص", "القاهرة - خاص"),  # tatweel standing alone: a dash, written as one
         ("عام ١٩٩٩ و۲۰۲۰", "عام 1999 و2020"),  # Arabic-Indic and Persian digits
         ("النسبة ٣٫٥ بالمئة", "النسبة 3.5 بالمئة"),  # Arabic decimal separator
         ("قال “نعم” ثم ″لا″", 'قال "نعم" ثم "لا"'),

@@ -26,7 +26,7 @@ _COMBINING_HAMZA = (
 
 # Tatweel (kashida) is justification, except in three places where it carries meaning:
 # after a proclitic written apart from a non-Arabic word (لـ"تمرد", الـ48, بـ(الصهاينة));
-# standing alone as a dash ("القاهرة ـ وكالات"). Runs collapse to one.
+# standing alone as a dash ("القاهرة ـ وكالات", then written "-"). Runs collapse to one.
 _TATWEEL_RUN = re.compile("ـ+")
 _PROCLITIC_BEFORE = re.compile(r"(?:^|(?<=[^\w\u064b-\u0652]))[وف]?(?:[بلك]?ال|لل|[بلك])$")
 _ARABIC_OR_MARK = re.compile(f"[{ARABIC_LETTER}\u064b-\u0652]")
@@ -36,7 +36,7 @@ def _tatweel_sub(m: re.Match[str]) -> str:
     text, s, e = m.string, m.start(), m.end()
     after = text[e] if e < len(text) else " "
     if (s == 0 or text[s - 1].isspace()) and after.isspace():
-        return "ـ"  # standing alone: a dash
+        return "-"  # standing alone: a dash, written as one ("القاهرة ـ وكالات" -> "القاهرة - وكالات")
     if not _ARABIC_OR_MARK.match(after) and _PROCLITIC_BEFORE.search(text, max(0, s - 4), s):
         return "ـ"  # proclitic written apart from a digit, quote or Latin word
     return ""
@@ -88,7 +88,38 @@ _SPACE_AFTER_OPEN = re.compile(r"([(\[{«])[ ]+")
 _SPACE_BEFORE_CLOSE = re.compile(r"[ ]+([)\]}])")
 _SPACE_BEFORE_GUILLEMET = re.compile(r"(«[^«»\n]*?)[ ]+»")
 _SPACE_BEFORE_MARK = re.compile(r"(?<=\S)[ ]+([،؛,;:!؟?])(?![\w/])")
+# Arabic marks take no space before them even when the next word is glued on (" ،من" -> "، من")
+_SPACE_BEFORE_ARABIC_MARK = re.compile(r"(?<=\S)[ ]+([،؛؟])")
 _GLUED_AFTER_COMMA = re.compile(f"([،؛])(?=[{ARABIC_LETTER}])")
+# ... and a space after a mark that ends a clause when a word is glued to it ("تحتمل!والسؤال",
+# "رد آخر:لا"): only before an Arabic letter, so 10:30, URLs and Latin text are left alone
+_GLUED_AFTER_MARK = re.compile(f"([!؟:])(?=[{ARABIC_LETTER}«])")
+# Repeated marks: one is enough; a mixed run of question and exclamation marks reads "؟!"
+_MARK_RUN = re.compile(r"[!؟?]{2,}")
+_COMMA_RUN = re.compile(r"،{2,}")
+# Four or more dots are three (headlines print "...": kept as printed); an ellipsis with dots after
+# it is one ellipsis; ".." is the Arabic pause and stays. None takes a space before it.
+_DOT_RUN = re.compile(r"\.{4,}|…[.…]+|\.+…[.…]*")
+_SPACE_BEFORE_DOTS = re.compile(r"(?<=\S)[ ]+(…|\.{2,3}(?!\.))")
+_PAIRED_QUOTES = re.compile(r'"[ ]*([^"\n]*?)[ ]*"')
+
+
+def _mark_run(m: re.Match[str]) -> str:
+    run = m.group(0)
+    question, exclaim = "؟" in run or "?" in run, "!" in run
+    if question and exclaim:
+        return "؟!" if "؟" in run else "?!"
+    return run[0]
+
+
+def _tidy_quotes(text: str) -> str:
+    """Spaces just inside a pair of ASCII double quotes go (" النسخ واللصق " -> "النسخ واللصق"),
+    pairing quotes in order along each line that has an even number of them."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.count('"') >= 2 and line.count('"') % 2 == 0 and ('" ' in line or ' "' in line):
+            lines[i] = _PAIRED_QUOTES.sub(lambda m: f'"{m.group(1)}"', line)
+    return "\n".join(lines)
 _MULTI_SPACE = re.compile(r" {2,}")
 _SPACE_AROUND_NL = re.compile(r" *\n *")
 _MANY_NL = re.compile(r"\n{3,}")
@@ -175,6 +206,15 @@ def _normalize(text: str, stats: NormalizeStats | None = None) -> str:
         text = _RN_GLUE.sub("\n", text)
     if "\n" in text and "." in text:
         text = _BROKEN_PAUSE.sub("..", text)
+    # punctuation as a careful copy editor leaves it: one mark, one ellipsis
+    if "!!" in text or "؟؟" in text or "??" in text or "؟!" in text or "!؟" in text or "?!" in text:
+        text = _MARK_RUN.sub(_mark_run, text)
+    if "،،" in text:
+        text = _COMMA_RUN.sub("،", text)
+    if "...." in text or "…" in text:
+        text = _DOT_RUN.sub(lambda m: "..." if m.group(0)[0] == "." and "…" not in m.group(0) else "…", text)
+    if '"' in text:
+        text = _tidy_quotes(text)
     # spacing: every regex pass is guarded by a cheap substring test (most texts need none)
     if "  " in text:
         text = _MULTI_SPACE.sub(" ", text)
@@ -184,8 +224,13 @@ def _normalize(text: str, stats: NormalizeStats | None = None) -> str:
         text = _SPACE_BEFORE_CLOSE.sub(r"\1", text)
     if " »" in text and "«" in text:
         text = _SPACE_BEFORE_GUILLEMET.sub(r"\1»", text)
+    if "!" in text or "؟" in text or ":" in text:
+        text = _GLUED_AFTER_MARK.sub(r"\1 ", text)
     if any(f" {p}" in text for p in "،؛,;:!؟?"):
         text = _SPACE_BEFORE_MARK.sub(r"\1", text)
+        text = _SPACE_BEFORE_ARABIC_MARK.sub(r"\1", text)
+    if " …" in text or " .." in text:
+        text = _SPACE_BEFORE_DOTS.sub(r"\1", text)
     if "،" in text or "؛" in text:
         text = _GLUED_AFTER_COMMA.sub(r"\1 ", text)
     if " \n" in text or "\n " in text:
