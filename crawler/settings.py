@@ -1,6 +1,8 @@
 """Project settings: safe, polite defaults. Every project component reads its own settings in
 ``from_crawler``; this module is the only wiring between them."""
 
+import os
+
 BOT_NAME = "arabic-news-crawler"
 
 SPIDER_MODULES = ["spiders"]
@@ -105,7 +107,9 @@ ADDONS = {
     "crawler.addons.distributed.DistributedAddon": 100,  # REDIS_URL set -> shared Redis queue + dupefilter
     "crawler.addons.rendering.RenderingAddon": 200,  # outlets with needs_js (or RENDER_ENABLED) -> JS rendering
 }
-REDIS_URL = None  # redis://host:6379/0
+# Secrets come from the environment, never from the command line (a process list, scrapyd's
+# listjobs.json and the scheduler's logs show command lines): DATABASE_URL and REDIS_URL.
+REDIS_URL = os.environ.get("REDIS_URL") or None  # redis://:PASSWORD@host:6379/0
 REDIS_IDLE_TIMEOUT = 30  # seconds the whole crawl must stay idle before a worker exits; 0 = never
 SPLASH_URL = None  # http://host:8050 -> Splash instead of Playwright
 RENDER_ENGINE = "playwright"  # or "off"
@@ -113,7 +117,7 @@ RENDER_WAIT = 0.5  # seconds scripts may run after load
 
 # Storage: SQLite (embedded) unless DATABASE_URL names another SQLAlchemy URL.
 SQLITE_PATH = "data/articles.sqlite3"
-DATABASE_URL = None
+DATABASE_URL = os.environ.get("DATABASE_URL") or None  # secret: from the environment, see REDIS_URL
 STORE_BATCH_SIZE = 200
 STORE_ENABLED = True
 STORE_FLUSH_SECONDS = 30  # also write a partial batch this often: a crash loses at most the open batch

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from crawler.commands.schedule import OutletLock, interval_for, parse_interval
+from crawler.commands.schedule import OutletLock, interval_for, parse_interval, secrets_to_environment
 from tests.sites import FixtureSite
 from tests.test_crawl_e2e import discovery_urls, golds
 from tests.test_incremental import wiring_args
@@ -160,3 +160,28 @@ def test_intervals_come_from_settings_then_outlet_then_default():
     for bad in ("soon", "0", "-5m"):
         with pytest.raises(ValueError):
             parse_interval(bad)
+
+
+def test_secrets_reach_the_crawl_through_its_environment_and_no_log_shows_them(tmp_path):
+    """``-s DATABASE_URL=...`` with a password: the crawl gets it (its log names the database,
+    masked), but not on its command line (ps shows command lines to every user; the log's first
+    line copies it), and the run's log is readable by its owner only."""
+    secret_url = "postgresql+psycopg://crawler:hunter2@127.0.0.1:1/news"  # nothing listens on port 1
+    with FixtureSite(*OUTLETS) as site:
+        result = schedule(site, tmp_path, "--once", "--force", "--outlets", "lbci",
+                          DATABASE_URL=secret_url, STORE_TIMEOUT="1", MONITOR_THRESHOLDS='{"lbci": {"max_error_rate": 1}}')
+    (log,) = (tmp_path / "logs").glob("lbci-*.log")
+    text = log.read_text(encoding="utf-8")
+    header = text.splitlines()[0]
+    assert "DATABASE_URL" not in header and "hunter2" not in header, header
+    assert "postgresql+psycopg://crawler:***@127.0.0.1:1/news" in text  # the crawl did use it
+    assert "hunter2" not in text and "hunter2" not in result.stdout + result.stderr
+    assert log.stat().st_mode & 0o777 == 0o600
+
+
+def test_every_spelling_of_a_secret_setting_moves_to_the_environment():
+    args = ["-s", "DATABASE_URL=postgresql://u:p@h/db", "-sREDIS_URL=redis://:p@h", "--set", "LOG_LEVEL=INFO",
+            "--set=DATABASE_URL=postgresql://u:q@h/db", "-a", "since=2026-01-01"]
+    kept, env = secrets_to_environment(args)
+    assert kept == ["--set", "LOG_LEVEL=INFO", "-a", "since=2026-01-01"]
+    assert env == {"DATABASE_URL": "postgresql://u:q@h/db", "REDIS_URL": "redis://:p@h"}

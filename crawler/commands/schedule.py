@@ -18,7 +18,10 @@ reactor cannot be restarted, and a process per run keeps one outlet's leak or cr
   stop, running crawls get SIGINT (Scrapy's graceful shutdown) and ``SCHEDULE_STOP_TIMEOUT`` seconds.
 
 Per-outlet extra crawl arguments: ``SCHEDULE_CRAWL_ARGS = {"lbci": ["-a", "since=2026-01-01"],
-"*": [...]}``. ``-s NAME=VALUE`` options given to ``scrapy schedule`` are passed on to every crawl.
+"*": [...]}``. ``-s NAME=VALUE`` options given to ``scrapy schedule`` are passed on to every crawl,
+except secrets: ``DATABASE_URL`` and ``REDIS_URL`` reach the crawl through its environment (a
+command line is visible to every user of the machine, ``ps``), and every command line and summary
+line written has its URL credentials masked. Logs are created readable by their owner only (0600).
 ``SCHEDULE_MAX_PARALLEL`` (default 2) caps crawls running at once; ``SCHEDULE_RUN_TIMEOUT`` (seconds,
 default 0 = none) stops a run that hangs.
 """
@@ -45,6 +48,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from crawler.redact import redact
 from crawler.spider import outlet_spiders
 from crawler.storage import ArticleStore, StoreError
 
@@ -134,6 +138,39 @@ class Run:
     stopping_since: float | None = None
 
 
+# Settings that carry secrets; crawler/settings.py reads them from the environment.
+SECRET_SETTINGS = ("DATABASE_URL", "REDIS_URL")
+
+
+def secrets_to_environment(args: list[str]) -> tuple[list[str], dict[str, str]]:
+    """(crawl arguments without the ``-s NAME=VALUE`` options of SECRET_SETTINGS, those settings as
+    environment variables). Every spelling Scrapy accepts: ``-s N=V``, ``-sN=V``, ``--set N=V``,
+    ``--set=N=V``."""
+    out: list[str] = []
+    env: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        arg, pair, used = args[i], None, 1
+        if arg in ("-s", "--set") and i + 1 < len(args):
+            pair, used = args[i + 1], 2
+        elif arg.startswith("--set="):
+            pair = arg[len("--set="):]
+        elif arg.startswith("-s") and len(arg) > 2 and not arg.startswith("--"):
+            pair = arg[2:]
+        name, sep, value = (pair or "").partition("=")
+        if sep and name in SECRET_SETTINGS:
+            env[name] = value
+        else:
+            out += args[i:i + used]
+        i += used
+    return out, env
+
+
+def open_private_log(path: Path) -> IO[bytes]:
+    """A log file only its owner may read: it holds a crawl's whole output."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+
+
 def _stamp(when: datetime) -> str:
     return when.strftime("%Y%m%dT%H%M%SZ")
 
@@ -195,7 +232,7 @@ class Scheduler:
     # ----- runs -------------------------------------------------------------------------------
 
     def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        print(redact(text), file=self.out, flush=True)
 
     def _extra_args(self, outlet: str) -> list[str]:
         args: list[str] = []
@@ -216,14 +253,18 @@ class Scheduler:
         while log_path.exists():  # two runs in one second (--force in a loop): keep both logs
             n += 1
             log_path = self.log_dir / f"{outlet}-{_stamp(started)}-{n}.log"
-        cmd = [sys.executable, "-m", "scrapy", "crawl", outlet, *self.passthrough, *self._extra_args(outlet)]
-        log_fh = log_path.open("ab")
-        log_fh.write(f"# {shlex.join(cmd)}\n".encode())
+        args, secrets = secrets_to_environment([*self.passthrough, *self._extra_args(outlet)])
+        cmd = [sys.executable, "-m", "scrapy", "crawl", outlet, *args]
+        log_fh = open_private_log(log_path)
+        log_fh.write(f"# {redact(shlex.join(cmd))}\n".encode())
+        if secrets:
+            log_fh.write(f"# from the environment: {', '.join(sorted(secrets))}\n".encode())
         log_fh.flush()
         try:
             # pass_fds: the crawl inherits the locked descriptor, so the lock lives as long as it does
             process = subprocess.Popen(cmd, stdout=log_fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       pass_fds=(lock.fileno(),), start_new_session=True)
+                                       pass_fds=(lock.fileno(),), start_new_session=True,
+                                       env={**os.environ, **secrets})
         except OSError as exc:
             log_fh.close()
             lock.release()
