@@ -27,11 +27,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from scrapy import Spider
+from scrapy import Request, Spider
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from crawler.addons.distributed import DistributedAddon, RedisScheduler, SharedCrawl, _redacted
+from crawler.addons.distributed import DistributedAddon, RedisScheduler, SharedCrawl
+from crawler.redact import redact
 from tests.sites import LoopbackServer, QuietHandler
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,11 +95,64 @@ def test_project_settings_enable_the_addon():
 
 @pytest.mark.parametrize(("url", "shown"), [
     ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
-    ("redis://:s3cret@10.0.0.5:6379/0", "redis://***@10.0.0.5:6379/0"),
-    ("rediss://user:p@ss@host:6380", "rediss://***@host:6380"),
+    ("redis://:s3cret@10.0.0.5:6379/0", "redis://:***@10.0.0.5:6379/0"),
+    ("rediss://user:p@ss@host:6380", "rediss://user:***@host:6380"),
+    ("redis://t0ken@host/1", "redis://***@host/1"),
 ])
 def test_logged_redis_url_hides_the_password(url, shown):
-    assert _redacted(url) == shown
+    assert redact(url) == shown
+    assert redact(f"queue at {url} (worker 2)") == f"queue at {shown} (worker 2)"
+
+
+@needs_scrapy_redis
+def test_requests_go_to_redis_as_json_with_callbacks_by_name():
+    """scrapy-redis pickles requests unless told otherwise; a pickle runs code when it is read."""
+    from scrapy.utils.request import request_from_dict
+
+    from crawler.addons import redis_requests
+    from tests.service_spiders import GeneratedSiteSpider
+
+    crawler = get_crawler(settings_dict=_settings(REDIS_URL="redis://:pw@127.0.0.1:1/0"))
+    assert crawler.settings.get("SCHEDULER_SERIALIZER") == "crawler.addons.redis_requests"
+    spider = GeneratedSiteSpider(sources="http://127.0.0.1:1/sitemap.xml")
+    request = Request("http://127.0.0.1:1/article/1.html", callback=spider.parse_article, method="POST",
+                      body=b"\xff\x00 \xd8\xae\xd8\xa8\xd8\xb1", headers={"X-Raw": b"\xfe"}, priority=7,
+                      meta={"discovery": {"lastmod": "2026-10-01", "probe": False}, "source_kind": "sitemap",
+                            "depth": 2, "pairs": (1, 2)})
+    data = redis_requests.dumps(request.to_dict(spider=spider))
+    assert b"pickle" not in data and data.startswith(b"{")
+    back = request_from_dict(redis_requests.loads(data), spider=spider)
+    assert back.url == request.url and back.body == request.body and back.method == "POST"
+    assert back.headers.get("X-Raw") == b"\xfe" and back.priority == 7
+    assert back.callback == spider.parse_article
+    assert back.meta["discovery"] == {"lastmod": "2026-10-01", "probe": False} and back.meta["depth"] == 2
+
+
+@pytest.mark.parametrize("entry", [
+    b"\x80\x04\x95not json",  # a pickle
+    b'{"url": "http://x/", "_class": "subprocess.Popen"}',
+    b'{"url": "http://x/", "callback": "__init__"}',
+    b'["http://x/"]',
+])
+def test_entries_that_are_not_our_requests_are_refused(entry):
+    from crawler.addons import redis_requests
+
+    with pytest.raises(ValueError):
+        redis_requests.loads(entry)
+
+
+@needs_scrapy_redis
+def test_a_redis_url_without_a_password_is_warned_about_once(caplog, monkeypatch):
+    from crawler.addons import distributed
+
+    monkeypatch.setattr(distributed, "_warned_no_password", False)
+    with caplog.at_level("WARNING", logger="crawler.addons.distributed"):
+        get_crawler(settings_dict=_settings(REDIS_URL="redis://:s3cret@127.0.0.1:1/0"))
+        assert not caplog.records
+        for _ in range(2):  # e.g. scrapy crawlall: one crawler per outlet, one warning
+            get_crawler(settings_dict=_settings(REDIS_URL="redis://127.0.0.1:1/0"))
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == ["REDIS_URL redis"]
+    assert "has no password" in caplog.records[0].getMessage()
 
 
 # ----- the service test ---------------------------------------------------------------------------
@@ -368,3 +422,34 @@ def test_run_ends_only_when_the_last_live_worker_leaves_an_empty_queue(redis_ser
     client.delete("t:requests")
     ext._end_run_if_last(spider)
     assert not client.exists("t:dupefilter") and crawler.stats.get_value("distributed/run_ended") is True
+
+
+PLANTED = """
+import os, pickle, sys
+class Payload:
+    def __reduce__(self):
+        return (os.system, ("touch " + sys.argv[1],))
+sys.stdout.buffer.write(pickle.dumps(Payload()))
+"""
+
+
+@pytest.mark.service
+def test_a_pickle_planted_in_the_shared_queue_is_skipped_not_run(redis_server, tmp_path):
+    """Someone with write access to Redis queues a pickle that would run a shell command when
+    unpickled. The worker skips it (counted) and crawls on; the command never runs."""
+    client, redis_url = redis_server
+    marker = tmp_path / "pwned"
+    payload = subprocess.run([sys.executable, "-c", PLANTED, str(marker)], capture_output=True, check=True).stdout
+    client.zadd("generated-site:requests", {payload: -1000})  # scrapy-redis' PriorityQueue: popped first
+    with GeneratedSite(article_delay=0) as site:
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "generated-site", "-a", f"sources={site.base}/sitemap.xml",
+             "-a", "limit=3", "-s", "SPIDER_MODULES=tests.service_spiders", "-s", f"ADDONS={ADDONS}",
+             "-s", f"REDIS_URL={redis_url}", "-s", "REDIS_IDLE_TIMEOUT=1", "-s", f"SQLITE_PATH={tmp_path / 's.sqlite3'}",
+             "-s", f"SPOOL_PATH={tmp_path / 'spool.jsonl'}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not marker.exists(), "the planted pickle ran"
+    assert _stats(result.stderr).get("distributed/bad_requests") == 1
+    assert _stats(result.stderr).get("item_scraped_count") == 3
+    assert "has no password" in result.stderr  # the test server has none

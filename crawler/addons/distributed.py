@@ -6,7 +6,15 @@ Wiring (``DistributedAddon``, active only when the ``REDIS_URL`` setting is set)
   SCHEDULER         ``RedisScheduler`` (scrapy-redis' scheduler without its Scrapy 2.19 warnings)
   DUPEFILTER_CLASS  ``scrapy_redis.dupefilter.RFPDupeFilter``: one fingerprint set for all workers
   SCHEDULER_PERSIST True: a worker that finishes must not flush the queue the others still use
+  SCHEDULER_SERIALIZER ``crawler.addons.redis_requests``: requests as JSON, never pickles (a
+                    pickle runs code when it is read: whoever can write to Redis would run code
+                    on every worker)
   EXTENSIONS        ``SharedCrawl``: worker registry, idle handling and end-of-run clean-up
+
+What a worker trusts: the Redis server (give it a password, ``redis://:PASSWORD@host``, and keep it
+off public interfaces; a URL without one is warned about at start). Whoever can write to it can
+still queue any URL (the private-address guard refuses the crawler's own network), mark URLs as
+seen, or stall the crawl, but cannot run code on a worker.
 
 Start requests: every worker's ``NewsSpider.start()`` yields the outlet's discovery requests; they
 are not ``dont_filter``, so the shared dupefilter lets the first copy through and drops the others,
@@ -31,6 +39,7 @@ import os
 import socket
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -39,7 +48,10 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 from twisted.internet import task
 
+from crawler.redact import redact
+
 logger = logging.getLogger(__name__)
+_warned_no_password = False
 
 try:  # scrapy-redis is optional: only distributed crawls need it
     from scrapy_redis.scheduler import Scheduler as _RedisSchedulerBase
@@ -69,16 +81,26 @@ class DistributedAddon:
         settings.set("SCHEDULER", "crawler.addons.distributed.RedisScheduler", "addon")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "addon")
         settings.set("SCHEDULER_PERSIST", True, "addon")
+        settings.set("SCHEDULER_SERIALIZER", "crawler.addons.redis_requests", "addon")
         settings.set_in_component_priority_dict("EXTENSIONS", SharedCrawl, 100)
-        logger.info("Distributed crawl: queue and dupefilter in Redis at %s", _redacted(url))
+        logger.info("Distributed crawl: queue and dupefilter in Redis at %s", redact(str(url)))
+        warn_without_password(str(url))
 
 
-def _redacted(url: str) -> str:
-    """The URL without its password, for logs."""
-    if "@" not in url:
-        return url
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://***@{rest.rpartition('@')[2]}"
+def warn_without_password(url: str) -> None:
+    """Say once per process when the Redis URL carries no password: every worker trusts what that
+    Redis holds (which URLs to fetch, which were seen), so anyone who can reach it steers the crawl."""
+    global _warned_no_password
+    try:
+        password = urlsplit(url).password  # the userinfo as redis-py reads it
+    except ValueError:
+        password = None
+    if password or _warned_no_password:
+        return
+    _warned_no_password = True
+    logger.warning("REDIS_URL %s has no password: anyone who can reach that Redis can queue URLs for every "
+                   "worker; use redis://:PASSWORD@host (requirepass) and keep Redis off public interfaces",
+                   redact(url))
 
 
 class RedisScheduler(_RedisSchedulerBase):  # type: ignore[misc,valid-type]
@@ -107,10 +129,19 @@ class RedisScheduler(_RedisSchedulerBase):  # type: ignore[misc,valid-type]
         return True
 
     def next_request(self) -> Request | None:
-        request = self.queue.pop(self.idle_before_close)
-        if request is not None and self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis")
-        return request
+        for _ in range(100):
+            try:
+                request = self.queue.pop(self.idle_before_close)
+            except (ValueError, TypeError, KeyError) as exc:
+                # Not a request of ours (a pickle, a foreign class, garbage): skipped, never run.
+                logger.warning("Skipped an entry of the Redis queue that is not a request: %s", exc)
+                if self.stats:
+                    self.stats.inc_value("distributed/bad_requests")
+                continue
+            if request is not None and self.stats:
+                self.stats.inc_value("scheduler/dequeued/redis")
+            return request
+        return None
 
 
 class SharedCrawl:
