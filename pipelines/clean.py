@@ -50,6 +50,8 @@ def clean_item(item: Any, counts: Counter, settings: Any = None) -> None:
     def clean(value: Any) -> Any:
         return normalize_with_stats(value, stats) if isinstance(value, str) else value
 
+    raw_body = adapter.get("body")
+    quality = text_quality(raw_body) if isinstance(raw_body, str) and raw_body.strip() else None
     for name in TEXT_FIELDS:
         value = adapter.get(name)
         if isinstance(value, str):
@@ -70,7 +72,7 @@ def clean_item(item: Any, counts: Counter, settings: Any = None) -> None:
     if _settable(adapter, "word_count"):
         adapter["word_count"] = len(body.split())
     if _settable(adapter, "text_quality"):
-        adapter["text_quality"] = text_quality(body) if body else None
+        adapter["text_quality"] = quality  # measured before normalize removed the marks it counts
     if _settable(adapter, "content_hash"):
         adapter["content_hash"] = hashlib.sha1(fold(body).encode("utf-8")).hexdigest() if body else None
     counts["clean/items"] += 1

@@ -181,6 +181,8 @@ def _normalize(text: str, stats: NormalizeStats | None = None) -> str:
     if stats is not None:
         stats.mojibake_runs += fixed
     text = chars.strip_controls(text)  # after the repair: mojibake spells bytes with C1 controls
+    if "\ufffd" in text:  # a character the decoder lost: nothing to show (text_quality counts them)
+        text = text.replace("\ufffd", "")
     for src, dst in _COMBINING_HAMZA:
         if src in text:
             text = text.replace(src, dst)

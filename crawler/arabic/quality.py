@@ -2,33 +2,46 @@
 
 Damaged text has tell-tale marks that running Arabic never shows:
 
-- replacement characters (U+FFFD: bytes a decoder could not read) and private-use glyphs (PDF
-  fonts that map letters to their own code points);
-- mojibake left after ``repair_mojibake`` (Latin-1 letters standing for UTF-8 bytes);
+- replacement characters (U+FFFD: bytes a decoder could not read), question marks glued to
+  letters (characters a charset could not carry: "???? ?????", "U?O?O?") and private-use glyphs
+  (PDF fonts that map letters to their own code points);
+- mojibake left after ``repair_mojibake`` (Latin-1 letters standing for UTF-8 bytes), and letters
+  of scripts Arabic news does not run in (a page read as windows-874 shows Thai);
 - glyph-scrambled PDF text: letters standing alone between spaces ("ا ل ق ا ه ر ة"), words
   written backwards (a word cannot start with ة or ى), and ligatures decomposed in the wrong order
   ("األحداث" for "الأحداث": a word cannot start with alef + hamza-alef + lam).
 
-``text_quality`` is 1 minus the share of damaged units (characters for the first two marks, words
-for the others), floored at 0. Clean text scores 1.0; one stray "�" in an article barely moves it.
+``text_quality`` is 1 minus twice the share of damaged units (characters for the first two marks,
+words for the others), floored at 0. Clean text scores 1.0; one stray "�" in an article barely
+moves it. It reads the text as it came, mojibake repaired and presentation forms decoded
+(normalize removes the other marks it looks for).
 """
 
 from __future__ import annotations
 
 import re
 
-from crawler.arabic.chars import ARABIC_LETTER
+from crawler.arabic.chars import ARABIC_LETTER, decode_presentation_forms, repair_mojibake
 
 _REPLACEMENT = "\ufffd"
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _MOJIBAKE = re.compile("[\u00d8-\u00db][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
-_WORD = re.compile(f"[{ARABIC_LETTER}\u064b-\u0652\u0670]+")
+_WORD_OR_DAMAGE = re.compile(f"[{ARABIC_LETTER}\u064b-\u0652\u0670\u0640\ufffd]+")  # tatweel inside words too
 _LETTER = re.compile(r"[^\W\d_]")  # any letter, mojibake's Latin-1 ones included
 # Single Arabic letters that do stand alone in real text: the conjunction و (typed apart) and the
 # abbreviations of dates and units (هـ, م, ص, ق, ك): never a sign of damage on their own.
 _ALONE_OK = frozenset("وهمصقكد")
 _BACKWARDS_START = ("ة", "ى")  # word-final letters at the start of a word: the word is backwards
-_BROKEN_LIGATURE = re.compile("^ا[أإآ]ل")  # "األحداث": lam-alef decomposed in the wrong order
+# "األحداث", "اأمانة": a bare alef before a hamza-alef never starts a word; PDF text layers that
+# lost or reordered the lam of a lam-alef ligature produce it
+_BROKEN_LIGATURE = re.compile("^ا[أإآ]")
+# A question mark glued to a letter ("O?O?O�", "U?O?"): a character the charset could not carry;
+# in prose a question mark ends a sentence and a space or a quote follows it
+_LOST_CHAR = re.compile(r"\?(?=[^\W_])|(?<=[^\W\d_])\?{2,}|\?{3,}")
+# Letters of scripts that Arabic news text does not run in: a page read in the wrong charset
+# (windows-874 shows Thai, a PDF font with its own encoding Hebrew); Arabic, Latin (with Latin-1
+# and the extended forms) count as the page's own
+_FOREIGN_LETTER = re.compile(r"[\u0370-\u03ff\u0400-\u052f\u0590-\u05ff\u0e00-\u0e7f\u0900-\u0dff\u3040-\u30ff\u4e00-\u9fff]")
 
 DEFAULT_MIN_QUALITY = 0.6
 
@@ -37,14 +50,20 @@ def text_quality(text: str | None) -> float:
     """1.0 for readable text, down to 0.0 for text made of damage (see the module docstring)."""
     if not text:
         return 1.0
-    letters = len(_LETTER.findall(text)) + text.count(_REPLACEMENT) + len(_PRIVATE_USE.findall(text))
+    # what normalize repairs is no damage: mojibake that decodes, presentation forms
+    text = decode_presentation_forms(repair_mojibake(text)[0])
+    lost = sum(len(m) for m in _LOST_CHAR.findall(text))
+    letters = len(_LETTER.findall(text)) + text.count(_REPLACEMENT) + len(_PRIVATE_USE.findall(text)) + lost
     if not letters:
         return 1.0 if not text.count(_REPLACEMENT) else 0.0
-    bad_chars = text.count(_REPLACEMENT) + len(_PRIVATE_USE.findall(text)) + 2 * len(_MOJIBAKE.findall(text))
-    words = _WORD.findall(text)
+    bad_chars = (text.count(_REPLACEMENT) + len(_PRIVATE_USE.findall(text)) + 2 * len(_MOJIBAKE.findall(text))
+                 + lost + len(_FOREIGN_LETTER.findall(text)))
+    words = _WORD_OR_DAMAGE.findall(text)
     bad_words = 0
     for w in words:
-        if len(w) == 1:
+        if _REPLACEMENT in w:
+            bad_words += len(w) > 1  # a replacement character inside a word: the word is damaged
+        elif len(w) == 1:
             bad_words += w not in _ALONE_OK
         elif w.startswith(_BACKWARDS_START) or _BROKEN_LIGATURE.match(w):
             bad_words += 1

@@ -134,6 +134,10 @@ def _is_ui(key: str) -> bool:
 
 
 _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+_LETTER = re.compile(r"[^\W\d_]")
+# a few words glued to the end of a sentence, without a space after its full stop and without an
+# end of their own: a widget label the extraction joined to the text
+_GLUED_TAIL = re.compile(f"(?<=[{ARABIC_LETTER}][.!؟])(?P<tail>[{ARABIC_LETTER}][^.!؟:\n]{{0,40}})$")
 _ARABIC = re.compile(f"[{ARABIC_LETTER}]")
 _SENTENCE_STOP = re.compile(r"[.!?؟…]\s*[\"»”')]*\s*$")
 
@@ -208,11 +212,12 @@ def segment(text: str | None, reference: datetime | None = None, *, detect_title
     agency), is not part of the printed sentence and is cut
     whatever `cut_lead` says ("المدينة نيوز :- بلغت ..." -> dateline, body from "بلغت")."""
     res = _empty(masthead)
+    quality = text_quality(text)  # on the text as it came: normalize removes what it looks for
     text = normalize(text)
     if not text:
         return res
-    res["quality"] = text_quality(text)
-    if res["quality"] < DEFAULT_MIN_QUALITY:
+    res["quality"] = quality
+    if quality < DEFAULT_MIN_QUALITY:
         res.update(reject=True, page_type="unreadable")  # never an article: nothing to split
         return dict(res)
     lines: list[str | None] = text.split("\n")
@@ -396,6 +401,8 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
                     lines[j] = None
             continue
         sm = _SOURCE.match(k)
+        if sm and not _ARABIC.search(line) and ":" not in line:
+            sm = None  # "Source link" is a theme's link text; a Latin source label takes a colon
         if sm:
             value = _source_value(_tail(line, sm["v"]))
             if value and not res["source"]:
@@ -429,6 +436,15 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
                     res.add_related(t)
                 lines[i] = None
                 continue
+        glued = _GLUED_TAIL.search(line)
+        if glued and _words(glued["tail"]) <= 3:
+            # "... للجسر.اضافة اعلان": a label glued to the end of a sentence; a credit is the source
+            if _is_agency(glued["tail"]):
+                res["source"] = res["source"] or glued["tail"].strip()
+            line = line[: glued.start("tail")]
+        if not _LETTER.search(line) and _words(line) <= 3:
+            lines[i] = None  # a bare counter or a stray mark ("1", "2/5", "*")
+            continue
         if _is_ui(k) or _is_junk_latin(line) or _EMAIL_OR_URL.match(line) or _PROMO.search(k) \
                 or (_words(k) <= 15 and _FOLLOW_LINE.match(k)):
             lines[i] = None
@@ -499,29 +515,34 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
 def _repeated_and_trailing(lines: list[str | None]) -> None:
     """Two rules on the lines kept so far, by position and repetition rather than by vocabulary:
 
-    - a short line (at most six words) that stands two or more times in the text is page furniture
-      (an image caption repeated per photo, a share label per block): every occurrence goes;
-    - after the last line that reads as a sentence, short lines that do not (at most five words,
-      no sentence end: a widget label with nothing after it, "اخترنا لك:", "مواضيع قد تهمك") go,
-      except a credit in parentheses and hashtags, which their own rules read next; a text with no
-      sentence at all is left alone."""
+    - a line (up to forty words) that stands two or more times in the text is page furniture (an
+      image caption printed over and under the photo, a share label per block): every occurrence
+      goes;
+    - after the last Arabic line that reads as a sentence, what follows goes when it is a short
+      non-sentence (at most five words, no sentence end: a widget label with nothing after it,
+      "اخترنا لك:", "مواضيع قد تهمك") or has no Arabic letter at all (a theme's comment form,
+      "Back To Top"), except a credit in parentheses and hashtags, which their own rules read
+      next; a text with no such sentence is left alone."""
     seen: dict[str, list[int]] = {}
     for i, ln in enumerate(lines):
-        if ln and ln.strip() and _words(ln) <= 6:
+        if ln and ln.strip() and _words(ln) <= 40:
             seen.setdefault(_key(ln), []).append(i)
     for key, where in seen.items():
         if key and len(where) > 1:
             for i in where:
                 lines[i] = None
-    last_sentence = next((i for i in range(len(lines) - 1, -1, -1) if lines[i] and _is_sentence(lines[i].strip())), None)
+    last_sentence = next((i for i in range(len(lines) - 1, -1, -1)
+                          if lines[i] and _ARABIC.search(lines[i]) and _is_sentence(lines[i].strip())), None)
     if last_sentence is None:
         return  # no article text to keep the label off: leave the lines alone
     for i in range(len(lines) - 1, last_sentence, -1):
         text = (lines[i] or "").strip()
         if not text:
             continue
-        if _words(text) > 5 or _TAIL_LINE.fullmatch(text) or "#" in text:
+        if _TAIL_LINE.fullmatch(text) or "#" in text:
             break  # a credit (read next as the source) or hashtags (read at the end) stay for their rules
+        if _words(text) > 5 and _ARABIC.search(text):
+            break
         lines[i] = None
 
 
@@ -774,7 +795,9 @@ def _detect_title(lines: list[str | None], res: _Result, chrome_before: bool) ->
     if first is None:
         return
     cand = lines[first].strip()
-    if _words(cand) > 20 or cand.endswith(_TERMINAL):
+    # a headline is short and is not a clause list: more than 15 words, or a comma in more than ten,
+    # is a first paragraph that lost its full stop
+    if _words(cand) > 15 or cand.endswith(_TERMINAL) or ("،" in cand and _words(cand) > 10):
         return
     nxt = _next_content(lines, first + 1)
     own_paragraph = nxt is not None and nxt > first + 1
