@@ -81,6 +81,9 @@ def test_extract_errors_are_one_line_without_traceback(args, message):
 
 
 def test_summary_of_an_empty_store(tmp_path):
+    from crawler.storage import ArticleStore
+
+    ArticleStore(f"sqlite:///{tmp_path / 'empty.sqlite3'}").close()  # made by a crawl that stored nothing
     result = scrapy("summary", "-s", f"SQLITE_PATH={tmp_path / 'empty.sqlite3'}", "--json")
     assert result.returncode == 0, result.stderr.decode()
     assert json.loads(result.stdout)["total"] == 0
@@ -119,3 +122,51 @@ def test_crawlall_rejects_unknown_outlets():
     result = scrapy("crawlall", "--outlets", "youm7,no-such-outlet")
     assert result.returncode != 0
     assert b"unknown outlet(s): no-such-outlet" in result.stderr
+
+
+# ----- bad values on the command line (issue 13, finding 13) --------------------------------------
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["youm7", "-a", "limit=abc"], "-a limit must be a whole number above 0 (the most articles to fetch), not 'abc'"),
+    (["youm7", "-a", "limit=-5"], "-a limit must be a whole number above 0 (the most articles to fetch), not '-5'"),
+    (["youm7", "-a", "since=yesterday"], "-a since: cannot read date 'yesterday'"),
+    (["youm7", "-a", "until=2026-13-45"], "-a until: cannot read date '2026-13-45'"),
+    (["youm7", "-a", "since=2026-11-20", "-a", "until=2026-11-01"], "-a since 2026-11-20 is after -a until 2026-11-01"),
+    (["youm7", "-s", "PAGE_WORKERS=abc"], "-s PAGE_WORKERS must be \"auto\" or a whole number, not 'abc'"),
+    (["youm7", "-s", "STORE_BATCH_SIZE=lots"], "-s STORE_BATCH_SIZE must be a whole number, not 'lots'"),
+    (["no-such-spider"], "no spider named 'no-such-spider'"),
+    (["generic"], "generic: scrapy crawl generic needs -a start="),
+])
+def test_bad_crawl_values_are_one_line_and_a_usage_exit(tmp_path, args, message):
+    result = scrapy("crawl", *args, "-s", "REPLAY_WARC=demo/demo.warc.gz", "-s", f"SQLITE_PATH={tmp_path / 's.sqlite3'}",
+                    "-s", f"SPOOL_PATH={tmp_path / 'spool.jsonl'}")
+    err = result.stderr.decode()
+    assert result.returncode == 2, err[-2000:]
+    assert "Traceback" not in err
+    (line,) = [ln for ln in err.splitlines() if ln.startswith("scrapy crawl:")]
+    assert message in line
+    assert not (tmp_path / "s.sqlite3").exists()  # nothing started
+
+
+def test_crawlall_checks_the_arguments_once_before_any_outlet_starts(tmp_path):
+    result = scrapy("crawlall", "--outlets", "youm7,lbci", "-a", "limit=0", "-s", "REPLAY_WARC=demo/demo.warc.gz",
+                    "-s", f"SQLITE_PATH={tmp_path / 's.sqlite3'}")
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "Traceback" not in err
+    assert [ln for ln in err.splitlines() if ln.startswith("scrapy crawlall:")] == [
+        "scrapy crawlall: -a limit must be a whole number above 0 (the most articles to fetch), not '0'"]
+
+
+@pytest.mark.parametrize("command", [["summary"], ["search", "الأمطار"], ["export", "--format", "jsonl"]])
+def test_read_only_commands_never_create_a_store(tmp_path, command):
+    """A mistyped SQLITE_PATH used to leave an empty database behind and report 0 articles."""
+    missing = tmp_path / "typo" / "articles.sqlite3"
+    result = scrapy(*command, "-s", f"SQLITE_PATH={missing}", "-o" if command[0] == "export" else "--json",
+                    *([str(tmp_path / "out.jsonl")] if command[0] == "export" else []))
+    err = result.stderr.decode()
+    assert result.returncode == 1, err
+    assert err.strip() == f"scrapy {command[0]}: no article store at {missing} (run a crawl first, or set SQLITE_PATH / " \
+                          "DATABASE_URL)"
+    assert not missing.exists() and not missing.parent.exists()
+    assert not (tmp_path / "out.jsonl").exists()

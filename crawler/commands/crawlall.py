@@ -10,10 +10,12 @@ outlet. Exits non-zero if any outlet failed to start.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
+from crawler.commands.crawl import EXIT_USAGE, check_crawl
 from crawler.spider import outlet_spiders
 
 
@@ -42,6 +44,11 @@ class Command(BaseRunSpiderCommand):
                 raise UsageError(f"unknown outlet(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         else:
             wanted = sorted(known)
+        problem = check_crawl(self.crawler_process.spider_loader, wanted, opts.spargs, self.settings)
+        if problem:  # one line before anything starts, not a traceback per outlet
+            print(f"scrapy crawlall: {problem}", file=sys.stderr)
+            self.exitcode = EXIT_USAGE
+            return
         for name in wanted:
             self.crawler_process.crawl(self._create_crawler(name), **opts.spargs)
         self.crawler_process.start()
