@@ -93,7 +93,7 @@ def test_a_logo_url_beside_a_name_is_dropped_and_the_name_judged():
     ("أحمد علي ومنى سالم", ["أحمد علي", "منى سالم"]),
     ("أحمد علي وسام فؤاد", ["أحمد علي وسام فؤاد"]),  # وسام is a given name: one person
     ("ليلى حداد، كريم منصور", ["ليلى حداد", "كريم منصور"]),
-    ("د. محمد سعيد", ["د. محمد سعيد"]),  # a title abbreviation is not a sentence end
+    ("د. محمد سعيد", ["محمد سعيد"]),  # a title is not part of the name (and "د." no sentence end)
 ], ids=["waw-join", "waw-name", "comma", "title-abbrev"])
 def test_joint_bylines(raw, authors):
     assert credit(raw)[0] == authors

@@ -39,6 +39,22 @@ _ROLE_WORDS = frozenset(fold(w).lower() for w in (
     "محررة", "التحرير", "فريق", "قسم", "هيئة", "مكتب", "إدارة", "الإدارة", "مؤسسة", "شركة", "مجموعة",
     "editor", "editors", "desk", "staff", "team", "newsroom", "admin", "administrator", "webmaster", "editorial",
 ))
+# Honorifics and titles before a name ("الدكتور / خالد منصور", "د. محمد سعيد", "المهندس طارق"):
+# not part of the name, and not a name on their own.
+_HONORIFICS = frozenset(fold(w).lower().rstrip(".") for w in (
+    "الدكتور", "الدكتورة", "د", "دكتور", "الأستاذ", "الأستاذة", "أ", "أستاذ", "المهندس", "المهندسة", "م",
+    "مهندس", "الشيخ", "الشيخة", "السيد", "السيدة", "اللواء", "العميد", "العقيد", "الفريق", "السفير",
+    "السفيرة", "المستشار", "المستشارة", "القاضي", "الأب", "الأمير", "الأميرة", "النائب", "الوزير",
+    "الصحفي", "الصحفية", "الكاتب", "الكاتبة", "الإعلامي", "الإعلامية", "الزميل", "الزميلة", "الباحث",
+    "الباحثة", "الخبير", "الخبيرة", "dr", "prof", "mr", "mrs", "ms",
+))
+# Nouns outlets are named with ("صوت الشمال", "أخبار اليوم", "Gulf News"): a value holding one is
+# an outlet, not a person.
+_MEDIA_NOUNS = frozenset(fold(w).lower() for w in (
+    "صوت", "أخبار", "اخبار", "وكالة", "جريدة", "صحيفة", "مجلة", "موقع", "بوابة", "شبكة", "قناة", "إذاعة",
+    "راديو", "تلفزيون", "تلفزيونات", "نيوز", "بوست", "تايمز", "برس", "أونلاين", "الإخبارية", "الاخبارية",
+    "الإخباري", "ميديا", "news", "press", "post", "times", "online", "media", "tv", "radio", "daily",
+))
 _AGENCIES = frozenset(fold(w).lower() for w in lexicon.AGENCIES)
 _CREDITS = frozenset(fold(w).lower() for w in lexicon.CREDITS)
 _PLACES = frozenset(fold(w).lower() for w in lexicon.PLACES)
@@ -154,12 +170,22 @@ def is_role(text: str | None) -> bool:
 
 
 def strip_roles(text: str) -> str:
-    """"كتب: أحمد" -> "أحمد"; "إعداد وتقديم: سارة" -> "سارة"."""
+    """"كتب: أحمد" -> "أحمد"; "إعداد وتقديم: سارة" -> "سارة"; "بقلم الدكتور / خالد" -> "خالد"."""
     k = fold(text).lower()
     m = _ROLE_PREFIX.match(k)
-    if not m or not m.group(0).strip():
-        return text.strip()
-    return _display_tail(text, k[m.end():]).strip()
+    if m and m.group(0).strip():
+        text, k = _display_tail(text, k[m.end():]).strip(), k[m.end():]
+    return strip_honorifics(text)
+
+
+def strip_honorifics(text: str) -> str:
+    """Titles before a name go: "الدكتور / خالد منصور" -> "خالد منصور", "د.سامي حلمي" -> "سامي حلمي"."""
+    out = text.strip()
+    while True:
+        m = re.match(r"^(?P<w>[^\s/.:\-–—]+)\.?\s*(?:[/:\-–—]\s*)?(?=\S)", out)
+        if not m or fold(m["w"]).lower() not in _HONORIFICS or not out[m.end():].strip():
+            return out
+        out = out[m.end():].strip()
 
 
 def _display_tail(display: str, folded_tail: str) -> str:
@@ -184,6 +210,10 @@ def _person_problem(name: str, masthead: Masthead) -> str | None:
         return "outlet"
     if is_agency(name):
         return "agency"
+    if any(w in _MEDIA_NOUNS for w in k.split()):
+        return "outlet"
+    if all(w.rstrip(".") in _HONORIFICS for w in k.split()):
+        return "title"
     if is_place(name):
         return "place"
     if is_role(name):
@@ -257,13 +287,22 @@ def read_credit(raw: str | None, masthead: Masthead | None = None, *, organizati
     # "X - Y": a place, an outlet or an agency on one side is not part of a name
     parts = [p.strip() for p in re.split(rf"\s+{_DASH}+\s+|\s*{_DASH}{{2,}}\s*|\s*[|/]\s*", text) if p.strip()]
     names: list[str] = []
-    for part in parts:
-        part = _EDGE.sub("", strip_roles(part))
-        why = _person_problem(part, masthead)
+    judged = [(_EDGE.sub("", strip_roles(part)), None) for part in parts]
+    judged = [(part, _person_problem(part, masthead)) for part, _ in judged]
+    agencies = [part for part, why in judged if why == "agency"]
+    # another outlet beside a place or an agency is a credit: the source, unless an agency is
+    # there too ("العراق اليوم/ وكالات": the outlet's own lead, then its source)
+    credit_line = len(parts) > 1 or out.dateline is not None
+    for part, why in judged:
         if why == "place" and out.dateline is None:
             out.dateline = part
-        elif why == "agency" or (why == "outlet" and len(parts) > 1 and not masthead.is_outlet(part)):
+        elif why == "agency":
             out.source = out.source or part
+        elif why == "outlet" and credit_line and not masthead.is_outlet(part):
+            if agencies:
+                out.dateline = out.dateline or part
+            else:
+                out.source = out.source or part
         if why is not None:
             out.rejected.append((part, why))
             continue

@@ -14,7 +14,7 @@ import re
 from datetime import datetime
 
 from crawler.arabic import lexicon
-from crawler.arabic.bylines import Masthead, read_credit
+from crawler.arabic.bylines import Masthead, is_role, read_credit
 from crawler.arabic.chars import ARABIC_LETTER, strip_diacritics
 from crawler.arabic.dates import DATE_WORDS, MONTH_NAMES, parse_date
 from crawler.arabic.normalize import fold, normalize
@@ -55,7 +55,9 @@ _READ_ALSO = re.compile(rf"^(?:{_alt(lexicon.READ_ALSO)}){_NA}\s*[:：\-–—]?
 _WIDGET_GLUED = re.compile(f"(?:{_alt(lexicon.RELATED_HEADERS)})")
 _SOURCE = re.compile(rf"^(?:{_alt(lexicon.SOURCE_LABELS)}){_NA}\s*(?:[:|\-–—]\s*|\s+)(?P<v>\S.*)$")
 _TAGS = re.compile(rf"^(?:{_alt(lexicon.TAG_LABELS)}){_NA}\s*(?::\s*(?P<v>.*))?$")
-_BYLINE = re.compile(rf"^(?P<m>{_alt(lexicon.BYLINE_MARKERS)}){_NA}\s*(?P<sep>[:\-–—]?)\s*(?P<rest>.*)$")
+_BYLINE = re.compile(rf"^(?P<m>{_alt(lexicon.BYLINE_MARKERS)}){_NA}\s*(?P<sep>[:\-–—/]?)\s*(?P<rest>.*)$")
+# where a date starts inside a byline ("كتب: Name الخميس 05-02-2026 21:40"): a weekday or a digit
+_DATE_START = re.compile(r"(?:^|\s)(?=(?:ال|يوم\s+)?(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه)(?!\S*\s*\S*[؟?])|\d)")
 _CAPTION_CREDIT = re.compile(
     rf"(?:\s*[(\[]\s*(?:{_alt(lexicon.CAPTION_CREDITS)})\s*[)\]]|\s*[-–—]\s*(?:{_alt(lexicon.CAPTION_CREDITS)}))\s*$"
 )
@@ -135,9 +137,11 @@ def _is_ui(key: str) -> bool:
 
 _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 _LETTER = re.compile(r"[^\W\d_]")
+_AD_WORDS = frozenset(("اعلان", "اعلاني", "اعلانيه", "اعلانات", "ممول", "مموله", "sponsored", "advertisement",
+                       "ads", "advertising", "publicite", "publicité"))
 # a few words glued to the end of a sentence, without a space after its full stop and without an
 # end of their own: a widget label the extraction joined to the text
-_GLUED_TAIL = re.compile(f"(?<=[{ARABIC_LETTER}][.!؟])(?P<tail>[{ARABIC_LETTER}][^.!؟:\n]{{0,40}})$")
+_GLUED_TAIL = re.compile(f"(?<=[{ARABIC_LETTER}]{{2}}[.!؟])(?P<tail>[{ARABIC_LETTER}][^.!؟:\n]{{0,40}})$")  # not "د.Name"
 _ARABIC = re.compile(f"[{ARABIC_LETTER}]")
 _SENTENCE_STOP = re.compile(r"[.!?؟…]\s*[\"»”')]*\s*$")
 
@@ -188,8 +192,9 @@ def _empty(masthead: Masthead | None = None) -> _Result:
         related=[], embeds=[], image_captions=[], published_at=None, reject=False, page_type="article",
         quality=1.0,
     )
-    res.masthead = masthead or Masthead()  # an attribute: not one of the returned fields
+    res.masthead = masthead or Masthead()  # attributes: not among the returned fields
     res.is_outlet = res.masthead.is_outlet
+    res.after_masthead = False
     return res
 
 
@@ -445,6 +450,9 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
         if not _LETTER.search(line) and _words(line) <= 3:
             lines[i] = None  # a bare counter or a stray mark ("1", "2/5", "*")
             continue
+        if _words(k) <= 3 and _AD_WORDS.intersection(k.split()):
+            lines[i] = None  # an ad slot's label ("إعلان", "محتوى إعلاني", "Advertisement")
+            continue
         if _is_ui(k) or _is_junk_latin(line) or _EMAIL_OR_URL.match(line) or _PROMO.search(k) \
                 or (_words(k) <= 15 and _FOLLOW_LINE.match(k)):
             lines[i] = None
@@ -638,17 +646,27 @@ def _byline(line: str, m: re.Match[str], res: _Result) -> tuple[bool, str | None
     if not rest_key:
         return marker == "بواسطه", None
     rest = _plain(_tail(line, rest_key))
+    dm = _DATE_START.search(fold(rest).lower())
+    if dm and dm.start() > 0:
+        when = parse_date(rest[dm.start():])
+        if when:  # "كتب: Name الخميس 05-02-2026 21:40": the name ends where the date starts
+            res["published_at"] = res["published_at"] or when
+            rest = rest[: dm.start()].strip()
     body: str | None = None
-    parts = re.split(r"\s*(?:[-–—]|:)\s+|(?<=[^\s\d])[-–—]\s*|\s*:$", rest, maxsplit=1)
-    name = parts[0].strip()
+    parts = re.split(r"\s*(?:[-–—]|:)\s+|(?<=[^\s\d/])[-–—]\s*|\s*:$", rest, maxsplit=1)
+    name = parts[0].strip(" /")
     if len(parts) > 1 and parts[1] and parts[1].strip():
         body = parts[1].strip()
     name = _restore(line, _strip_outlet(name))
-    if not name or _words(name) > 5 or re.search(r"\d", name):
+    if not name or _words(name) > 6 or re.search(r"\d", name):
         return False, None
     if _key(name) in _OUTLETS or _key(name).endswith(" اليوم"):
         return True, body  # a masthead, not a person
-    res.add_author(name)
+    credit = read_credit(name, res.masthead)  # the one judgement every author value passes
+    for person in credit.authors:
+        res.add_author(person)
+    res["dateline"] = res["dateline"] or credit.dateline
+    res["source"] = res["source"] or credit.source
     return True, body
 
 
@@ -693,7 +711,46 @@ _DATELINE_BYLINE = re.compile(rf"^[^:\-–—ـ/\n]{{2,30}}?\s*(?:[\-–—ـ]+|
 _FREE_TATWEEL = re.compile(r"(?<!\S)ـ+(?!\S)")  # "القاهرة ـ كتب": a tatweel standing alone is a dash
 
 
+_CREDIT_SHAPE = re.compile(r"\([^()]{2,30}\)\s*:?\s*$|\S\s*/\s*\S|\s[-–—]\s")
+
+
+def _credit_line(line: str, res: _Result) -> bool:
+    """A short line at the top that is a credit: "واس (الدمام)", "نوف الحربي (الرياض)",
+    "رام الله/ وفا:", "صوت الشمال – مازن الرواشدة". Its shape (a bracket, a slash, a dash) and one
+    part being a place, an agency or an outlet say so; the parts go to dateline, source, authors."""
+    plain = _plain(line)
+    if _words(plain) > 8 or _SENTENCE_STOP.search(plain) or not _CREDIT_SHAPE.search(plain) or re.search(r"\d", plain):
+        return False  # a date in the line: the dateline rules below read it
+    credit = read_credit(line, res.masthead)
+    if not (credit.dateline or credit.source or any(why == "outlet" for _, why in credit.rejected)):
+        return False
+    for name in credit.authors:
+        res.add_author(name)
+    res["dateline"] = res["dateline"] or credit.dateline
+    res["source"] = res["source"] or credit.source
+    return True
+
+
+def _masthead_role(line: str) -> bool:
+    """"رئيس مجلس الإدارة", "رئيس التحرير: Name": a masthead line (it starts with a role word),
+    not the piece's credit."""
+    plain = _plain(line)
+    if _words(plain) > 7 or _SENTENCE_STOP.search(plain) or not is_role(plain.split()[0]):
+        return False
+    credit = read_credit(line)
+    return not credit.authors and any(why == "role" for _, why in credit.rejected)
+
+
 def _lead(line: str, res: _Result, reference: datetime | None, cut_lead: bool) -> tuple[bool, str | None]:
+    if _masthead_role(line):
+        res.after_masthead = True  # the name on the next line belongs to the masthead too
+        return True, None
+    if res.after_masthead:
+        res.after_masthead = False
+        if _words(line) <= 4 and read_credit(line).authors:
+            return True, None
+    if _credit_line(line, res):
+        return True, None
     plain = _plain(_FREE_TATWEEL.sub("-", line))
     if _words(plain) <= 10 and _DATELINE_BYLINE.match(_key(plain)):
         credit = read_credit(line, res.masthead)
@@ -742,6 +799,15 @@ def _lead(line: str, res: _Result, reference: datetime | None, cut_lead: bool) -
     return _inline_lead(line, plain, res, reference, cut_lead)
 
 
+def _place_and_date(part: str, reference: datetime | None) -> tuple[str, str] | None:
+    """"القاهرة في الاثنين 2 فبراير 2026 05:20 مساءً" -> (place, date)."""
+    m = re.match(r"^(?P<place>\S+(?:\s+\S+)?)\s+(?:في|فى|بتاريخ)\s+(?P<date>.+)$", part.strip())
+    if not m or not _is_place(m["place"]):
+        return None
+    when = _date_only(m["date"], reference)
+    return (m["place"], when) if when else None
+
+
 def _inline_lead(line: str, plain: str, res: _Result, reference: datetime | None, cut_lead: bool) -> tuple[bool, str | None]:
     cnn = re.match(r"^(?P<city>[^()\n]{2,40}?)\s*\((?P<outlet>[^()\n]{2,30})\)\s*(?:--+|[-–—ـ]+)\s*(?P<body>\S.*)$", plain)
     if cnn and _words(cnn["city"]) <= 4 and (_is_place(cnn["city"]) or _is_agency(cnn["outlet"])):
@@ -757,15 +823,28 @@ def _inline_lead(line: str, plain: str, res: _Result, reference: datetime | None
     if len(parts) < 2:
         return False, None
     dateline = source = published = own = None
+    authors: list[str] = []
     used = 0
-    for part in parts[:-1]:
+    # "Name - City في date - body": a reporter's name first, when the next part is a place or a date
+    if len(parts) >= 3 and 2 <= _words(parts[0]) <= 4:
+        nxt = parts[1].replace("\x00", "/").strip()
+        if _is_place(nxt) or _date_only(nxt, reference) or _place_and_date(nxt, reference):
+            credit = read_credit(_restore(line, parts[0]), res.masthead)
+            if credit.authors and not credit.rejected:
+                authors, used = credit.authors, 1
+    for part in parts[used:-1]:
         p = part.replace("\x00", "/").strip()
         if not p:
             used += 1
             continue
+        pd = _place_and_date(p, reference) if dateline is None and published is None else None
+        if pd:
+            dateline, published = pd
+            used += 1
+            continue
         if _words(p) > 5:
             break
-        if dateline is None and used == 0 and _is_place(p):
+        if dateline is None and used <= len(authors) and _is_place(p):
             dateline = p
         elif published is None and _date_only(p, reference):
             published = _date_only(p, reference)
@@ -781,10 +860,12 @@ def _inline_lead(line: str, plain: str, res: _Result, reference: datetime | None
     body = " ".join(x.replace("\x00", "/") for x in parts[used:]).strip()
     if _words(body) < 3:
         return False, None
+    for person in authors:
+        res.add_author(person)
     res["dateline"] = res["dateline"] or dateline or own
     res["source"] = res["source"] or source
     res["published_at"] = res["published_at"] or published
-    if not cut_lead and dateline is not None:
+    if not cut_lead and dateline is not None and not authors:
         return True, line  # "City / Agency - ...": the printed lead of the sentence stays
     return True, _tail(line, _key(body)) if _key(body) else body
 
