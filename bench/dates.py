@@ -12,11 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from test_arabic_cases import date_ok, ref_of  # noqa: E402
 
 from crawler.arabic import parse_date  # noqa: E402
+from tests.cases import date_ok, ref_of  # noqa: E402
 
 TABLE = ROOT.parent / "shared" / "research" / "arabic-cases-dev.json"
 

@@ -351,14 +351,54 @@ def _relative(t: str, reference: datetime) -> str | None:
         if unit == "years":
             return _shift_months(reference, 12 * n).isoformat(timespec="seconds")
         return (reference - timedelta(**{unit: n})).isoformat(timespec="seconds")
-    # A bare "yesterday"/"today" stamp; inside running text these words are not dates.
-    if len(_WEEKDAYS_AND_LABELS.sub(" ", t).split()) <= 2:
-        y = _YESTERDAY.search(t)
-        if y:
-            return (reference - timedelta(days=2 if y.groupdict().get("before") else 1)).date().isoformat()
-        if _TODAY.search(t):
-            return reference.date().isoformat()
+    # "yesterday" / "today": a date as a bare stamp; inside running text only with evidence that
+    # the word names the day of the event, not "nowadays": a clock time right after it ("مساء أمس
+    # الأحد عند الساعة 21:40", "فجر اليوم عند 3.20 صباحاً"), or the weekday it falls on ("اليوم
+    # /الاثنين/")
+    bare = len(_WEEKDAYS_AND_LABELS.sub(" ", t).split()) <= 2
+    for pattern in (_YESTERDAY, _TODAY):
+        for m in pattern.finditer(t):
+            back = (2 if m.groupdict().get("before") else 1) if pattern is _YESTERDAY else 0
+            day = (reference - timedelta(days=back)).date()
+            window = t[max(0, m.start() - 12): m.end() + 48]
+            clock = _clock_after(t, m.end())
+            named = _WEEKDAY_NAME.search(window)
+            if named and _WEEKDAY_INDEX[named.group(1)] != day.weekday():
+                continue  # the weekday says another day: not this reference
+            if bare or clock or named:
+                return day.isoformat() + (clock or "")
     return None
+
+
+_WEEKDAY_INDEX = {"اثنين": 0, "ثلاثاء": 1, "اربعاء": 2, "خميس": 3, "جمعه": 4, "سبت": 5, "احد": 6}
+_WEEKDAY_NAME = re.compile(rf"{_NB}(?:ال)?({'|'.join(_WEEKDAY_INDEX)}){_NA}")
+# a clock time near a day word: "21:40", "الساعة 10:30 مساء", and with a dot only when the words
+# around make it a time ("عند 3.20 صباحا", "الساعة 8.15"), since "4.1 درجات" is a number
+_CLOCK_DOT = re.compile(
+    rf"(?:(?:الساعه|عند|تمام|في تمام)\s+)(?P<h>\d{{1,2}})\.(?P<mi>\d{{2}})(?!\d)"
+    rf"(?:\s*(?P<ap>صباحا|مساءا|مساء|ظهرا|عصرا|ليلا|فجرا|ص|م){_NA})?"
+    rf"|(?<![\d.])(?P<h2>\d{{1,2}})\.(?P<mi2>\d{{2}})\s*(?P<ap2>صباحا|مساءا|مساء|ظهرا|عصرا|ليلا|فجرا){_NA}"
+)
+
+
+def _clock_after(t: str, start: int) -> str:
+    """"THH:MM:SS" for a clock time within a few words after ``start`` (see _CLOCK_DOT), else ""."""
+    window = t[start: start + 60]
+    m = _TIME.search(window)
+    if m:
+        found = _time(window, 0)
+        if found:
+            return found
+    d = _CLOCK_DOT.search(window)
+    if not d:
+        return ""
+    h, mi = int(d["h"] or d["h2"]), int(d["mi"] or d["mi2"])
+    ap = d["ap"] or d["ap2"]
+    if ap in _PM and h < 12:
+        h += 12
+    elif ap in _AM and h == 12:
+        h = 0
+    return f"T{h:02d}:{mi:02d}:00" if h <= 23 and mi <= 59 else ""
 
 
 def _iso_direct(text: str) -> str | None:
