@@ -85,7 +85,8 @@ _RELATIVE_STAMP = re.compile(r"^(?:منذ|قبل)\s+\S+(?:\s+\S+)?(?:في)?$")
 # Embedded tweets, flattened: text [pic.twitter.com/x] — Name (@handle) Month D, YYYY
 _TWEET_ATTR = re.compile(
     r"(?:^|\s)(?P<dash>—|&mdash;|-{1,2}|–)\s*(?P<author>[^\n]*?)\s*\(@(?P<handle>\w{1,15})\)\s*"
-    r"(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})\s*$"
+    # the embed's date in the English form, or in the Arabic-locale form (lang=ar): "14 فبراير 2026"
+    rf"(?P<date>[A-Z][a-z]+\.? \d{{1,2}}, \d{{4}}|\d{{1,2}}\s+[{ARABIC_LETTER}]+(?:\s*/\s*[{ARABIC_LETTER}]+)?,?\s+\d{{4}})\s*$"
 )
 _PIC = re.compile(r"\s*(?:https?://)?pic\.twitter\.com/\w+")
 _INSTAGRAM = re.compile(r"^(?:a post shared by|تمت مشاركة منشور بواسطة|منشور مشترك من)\s*(?P<author>.*?)\s*\(@(?P<handle>[\w.]{1,30})\)(?P<rest>.*)$", re.I)
@@ -326,31 +327,87 @@ def _extract_embeds(lines: list[str | None], res: _Result) -> None:
 
 
 def _take_tweet(lines: list[str | None], i: int, s: str, m: re.Match[str], res: _Result) -> None:
+    """An embedded post, flattened, ends with its "— Name (@handle) Date" line: walk back from it
+    over the post's text (see _post_start) and move it into an embed."""
     parts = [s[: m.start()].strip()]
     lines[i] = None
+    first = i  # the earliest line the post takes
     j = i - 1
-    if not parts[0]:
-        # attribution on its own line: the pic link may sit one blank line above (the seed)
-        k = j
-        while k >= 0 and lines[k] is not None and not lines[k].strip():
-            k -= 1
-        if k >= 0 and lines[k] and _PIC.fullmatch(lines[k].strip()):
-            parts.insert(0, lines[k].strip())
-            lines[k] = None
-            j = k - 1
     # the tweet's text: lines above in the same paragraph (no blank line), up to another tweet
     while j >= 0 and lines[j] and lines[j].strip() and not _TWEET_ATTR.search(lines[j].strip()):
         parts.insert(0, lines[j].strip())
         lines[j] = None
+        first = j
         j -= 1
+    # ... and earlier paragraphs of it
+    for k in _post_paragraphs(lines, j, bool(parts[0] or len(parts) > 1)):
+        parts.insert(0, lines[k].strip())
+        lines[k] = None
+        first = k
+    # a post glued to the end of the article's sentence ("...الإسكندرية.الفنان يرد ..."): the
+    # sentence stays in the body, where the line was
+    glued = _GLUED_POST.search(parts[0]) if parts else None
+    if glued:
+        lines[first] = parts[0][: glued.start() + 2]
+        parts[0] = parts[0][glued.start() + 2:]
     raw = "\n".join(p for p in parts if p)
     media = [u.strip() for u in _PIC.findall(raw)]
     text = _PIC.sub("", raw).strip() or None
+    when = parse_date(m["date"])
     res["embeds"].append({
         "platform": "twitter", "type": "tweet", "url": None, "author": m["author"].strip() or None,
-        "handle": m["handle"], "published_at": parse_date(m["date"]), "date": parse_date(m["date"]),
-        "text": text, "media": media,
+        "handle": m["handle"], "published_at": when, "date": when, "text": text, "media": media,
     })
+
+
+_GLUED_POST = re.compile(f"[{ARABIC_LETTER}][.!؟](?=[{ARABIC_LETTER}#])")
+_POST_LINK = re.compile(r"pic\.twitter\.com/|t\.co/|https?://")
+
+
+def _post_paragraphs(lines: list[str | None], j: int, has_text: bool) -> list[int]:
+    """Indexes of the paragraphs before line ``j`` that belong to the embedded post ending below.
+
+    The article often introduces a post with a line that ends with ":" ("وقالت الوزارة في تغريدة:"):
+    when such an Arabic line stands within the four paragraphs above, everything after it is the
+    post. Otherwise the post is what reads as none of the article: paragraphs with no Arabic
+    sentence — in another script, a link (pic.twitter.com), or short Arabic lines with no sentence
+    end (verse quoted in the post) — up to the first Arabic sentence, and starting at one in another
+    script or with a link."""
+    paragraphs: list[int] = []  # one index per non-empty line above, nearest first
+    k = j
+    while k >= 0 and len(paragraphs) < 6:
+        if lines[k] is not None and lines[k].strip():
+            if _TWEET_ATTR.search(lines[k].strip()):
+                break  # the post above this one
+            paragraphs.append(k)
+        elif lines[k] is None and paragraphs:
+            pass
+        k -= 1
+    for n, k in enumerate(paragraphs[:4]):
+        text = lines[k].strip()
+        if _ARABIC.search(text) and text.endswith((":", "：")) and _words(text) > 3:
+            post = paragraphs[:n]
+            if post and all(_words(lines[x]) <= 60 for x in post):
+                return post
+            break
+    post = []
+    for k in paragraphs:
+        text = lines[k].strip()
+        arabic_share = len(_ARABIC.findall(text)) / max(len(_LETTER.findall(text)), 1)
+        if arabic_share < 0.5 or _POST_LINK.search(text):
+            post.append(k)
+        elif not _SENTENCE_STOP.search(text) and _words(text) <= 12 and not text.endswith(":"):
+            post.append(k)  # verse or a short line of the post
+        else:
+            break
+    while post:  # the post starts in another script or with its link, not with a short Arabic line
+        text = lines[post[-1]].strip()
+        if len(_ARABIC.findall(text)) / max(len(_LETTER.findall(text)), 1) < 0.5 or _POST_LINK.search(text):
+            break
+        post.pop()
+    if not has_text and not post:
+        return []
+    return post
 
 
 # --- line classification ---------------------------------------------------------------------
