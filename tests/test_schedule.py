@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from crawler.commands.schedule import OutletLock, interval_for, parse_interval, secrets_to_environment
+from crawler.commands.schedule import OutletLock, interval_for, parse_interval
 from tests.sites import FixtureSite
 from tests.test_crawl_e2e import discovery_urls, golds
 from tests.test_incremental import wiring_args
@@ -180,6 +180,8 @@ def test_secrets_reach_the_crawl_through_its_environment_and_no_log_shows_them(t
 
 
 def test_every_spelling_of_a_secret_setting_moves_to_the_environment():
+    from crawler.commands.schedule import secrets_to_environment
+
     args = ["-s", "DATABASE_URL=postgresql://u:p@h/db", "-sREDIS_URL=redis://:p@h", "--set", "LOG_LEVEL=INFO",
             "--set=DATABASE_URL=postgresql://u:q@h/db", "-a", "since=2026-01-01"]
     kept, env = secrets_to_environment(args)

@@ -210,6 +210,7 @@ def locked_crawl(tmp: Path, articles: int, lock_seconds: float, delay: float) ->
         progress.append((datetime.strptime(when, "%Y-%m-%d %H:%M:%S").timestamp(), int(pages), int(items)))
     # log times have whole seconds: count the lines strictly inside the lock
     inside = [p for p in progress if lock.locked_at + 1 <= p[0] <= lock.released_at - 1]
+    times = [lock.locked_at + 1, *(p[0] for p in inside), lock.released_at - 1]
     keys, versions = stored(db)
     expected = {site.base + p for p in site.article_paths()}
 
@@ -220,7 +221,7 @@ def locked_crawl(tmp: Path, articles: int, lock_seconds: float, delay: float) ->
     return {
         "rc": rc, "second_rc": None if second is None else second.returncode, "log": text,
         "lock_seconds": lock.released_at - lock.locked_at, "crawl_seconds": ended[0] - started,
-        "progress_inside": len(inside),
+        "progress_inside": len(inside), "longest_silence": max(b - a for a, b in zip(times, times[1:], strict=False)),
         "pages_inside": (inside[-1][1] - inside[0][1]) if len(inside) > 1 else 0,
         "articles_inside": (inside[-1][2] - inside[0][2]) if len(inside) > 1 else 0,
         "rows_at_lock": rows_at_lock, "rows_at_release": rows_at_release,
@@ -234,7 +235,8 @@ def locked_crawl(tmp: Path, articles: int, lock_seconds: float, delay: float) ->
 
 def _report(figures: dict[str, Any]) -> str:
     return (f"lock test: BEGIN EXCLUSIVE held {figures['lock_seconds']:.1f} s by another process; during the lock "
-            f"{figures['progress_inside']} progress lines, {figures['pages_inside']} pages fetched, "
+            f"{figures['progress_inside']} progress lines (longest silence {figures['longest_silence']:.0f} s), "
+            f"{figures['pages_inside']} pages fetched, "
             f"{figures['articles_inside']} articles extracted, rows stored {figures['rows_at_lock']} -> "
             f"{figures['rows_at_release']}; spooled {figures['spooled']}, replayed {figures['replayed']}, "
             f"second run needed: {figures['spool_left_after_first_run']}; stored {figures['stored']} of "
@@ -245,7 +247,11 @@ def _report(figures: dict[str, Any]) -> str:
 def _check(figures: dict[str, Any]) -> None:
     assert figures["rc"] == 0, figures["log"][-3000:]
     assert figures["rows_at_release"] == figures["rows_at_lock"]  # the lock did hold
-    assert figures["progress_inside"] >= 2 and figures["pages_inside"] > 0, figures["log"][-3000:]
+    # Progress every 0.5 s and a page every 0.2-0.25 s, all through the lock: at least one line
+    # and one page a second on average, and no silence longer than 2 s (log times are whole seconds).
+    inner = figures["lock_seconds"] - 2
+    assert figures["progress_inside"] >= inner and figures["longest_silence"] <= 2, _report(figures)
+    assert figures["pages_inside"] >= inner, _report(figures)
     assert figures["spooled"] > 0
     assert figures["lost"] == 0 and figures["duplicated"] == 0 and figures["lost_stat"] == 0
     assert figures["stored"] == figures["expected"] and not figures["spool_left"]
