@@ -34,7 +34,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from crawler.arabic import fold
+from crawler.arabic.normalize import fold_normalized
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,8 @@ def line_key(paragraph: str) -> str | None:
     words = paragraph.split()
     if not words or len(words) > MAX_WORDS:
         return None
-    return hashlib.sha1(" ".join(fold(paragraph).split()).encode("utf-8")).hexdigest()[:20]
+    # the body was normalized by the clean step: fold its paragraphs without normalizing again
+    return hashlib.sha1(" ".join(fold_normalized(paragraph).split()).encode("utf-8")).hexdigest()[:20]
 
 
 def line_keys(body: str | None) -> list[str | None]:

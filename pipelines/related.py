@@ -59,8 +59,10 @@ def split_related(item: Any, counts: Counter, settings: Any = None) -> None:
         return
     masthead = Masthead(names=tuple(n for n in (adapter.get("outlet_name"), adapter.get("outlet")) if n),
                         hosts=(adapter.get("url") or "",))
+    quality = adapter.get("text_quality")
     seg = segment(body, _reference(adapter.get("fetched_at")), detect_title=False, cut_lead=False,
-                  join_wraps=False, tidy=False, masthead=masthead)
+                  join_wraps=False, tidy=False, masthead=masthead,
+                  quality=quality if isinstance(quality, int | float) else None)
     if seg.get("page_type") == "unreadable":
         counts["related/unreadable"] += 1  # left whole: validate drops it on its text_quality
         return

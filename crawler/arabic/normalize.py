@@ -259,6 +259,12 @@ def _fold_cached(text: str) -> str:
     text = normalize(text)
     if not text:
         return ""
+    return fold_normalized(text)
+
+
+def fold_normalized(text: str) -> str:
+    """``fold`` of a text that went through ``normalize`` already (a line of a normalized text):
+    the folding steps alone, without normalizing again."""
     text = chars.strip_diacritics(text)
     if "ـ" in text:
         text = text.replace("ـ", "")

@@ -17,7 +17,7 @@ from crawler.arabic import lexicon
 from crawler.arabic.bylines import Masthead, is_role, read_credit
 from crawler.arabic.chars import ARABIC_LETTER, strip_diacritics
 from crawler.arabic.dates import DATE_WORDS, MONTH_NAMES, parse_date
-from crawler.arabic.normalize import fold, normalize
+from crawler.arabic.normalize import fold, fold_normalized, normalize
 from crawler.arabic.quality import DEFAULT_MIN_QUALITY, text_quality
 from crawler.arabic.titles import MEDIA_WORDS
 
@@ -26,7 +26,7 @@ __all__ = ["segment", "sentences"]
 
 def _key(text: str) -> str:
     """Folded, lower-cased, without edge punctuation: the form markers are compared in."""
-    return _EDGE_PUNCT.sub("", fold(text).lower())
+    return _EDGE_PUNCT.sub("", fold_normalized(text).lower())  # segment's lines are normalized already
 
 
 _EDGE_PUNCT = re.compile(r"^[\s:|\-–—.،,؛;!؟?»«\"'()•*]+|[\s:|\-–—.،,؛;!؟?»«\"'()•*]+$")
@@ -54,6 +54,7 @@ _NA = f"(?![{_L}a-z])"
 _READ_ALSO = re.compile(rf"^(?:{_alt(lexicon.READ_ALSO)}){_NA}\s*[:：\-–—]?\s*")
 _WIDGET_GLUED = re.compile(f"(?:{_alt(lexicon.RELATED_HEADERS)})")
 _SOURCE = re.compile(rf"^(?:{_alt(lexicon.SOURCE_LABELS)}){_NA}\s*(?:[:|\-–—]\s*|\s+)(?P<v>\S.*)$")
+_TAG_LABEL_KEYS = _keys(lexicon.TAG_LABELS)
 _TAGS = re.compile(rf"^(?:{_alt(lexicon.TAG_LABELS)}){_NA}\s*(?::\s*(?P<v>.*))?$")
 _BYLINE = re.compile(rf"^(?P<m>{_alt(lexicon.BYLINE_MARKERS)}){_NA}\s*(?P<sep>[:\-–—/]?)\s*(?P<rest>.*)$")
 # where a date starts inside a byline ("كتب: Name الخميس 05-02-2026 21:40"): a weekday or a digit
@@ -202,7 +203,7 @@ def _empty(masthead: Masthead | None = None) -> _Result:
 # ---------------------------------------------------------------------------------------------
 def segment(text: str | None, reference: datetime | None = None, *, detect_title: bool = True,
             cut_lead: bool = True, join_wraps: bool = True, tidy: bool = True,
-            masthead: Masthead | None = None) -> dict:
+            masthead: Masthead | None = None, quality: float | None = None) -> dict:
     """Split raw article text into body and fields.
 
     Returns a dict with body, title, source, authors, dateline, section, tags, hashtags,
@@ -214,11 +215,13 @@ def segment(text: str | None, reference: datetime | None = None, *, detect_title
     never takes a first line as the title, `cut_lead=False` leaves an inline "City (Outlet) --"
     lead in the body (the fields are still filled), `join_wraps=False` keeps single line breaks,
     `tidy=False` leaves body wording alone (no "#" removal, no space before a glued quote).
+    `quality`: the text's `text_quality` when the caller measured it already (the clean step has).
     A lead that names no place, only a credit (the outlet's own name, known from `masthead`, or an
     agency), is not part of the printed sentence and is cut
     whatever `cut_lead` says ("المدينة نيوز :- بلغت ..." -> dateline, body from "بلغت")."""
     res = _empty(masthead)
-    quality = text_quality(text)  # on the text as it came: normalize removes what it looks for
+    if quality is None:
+        quality = text_quality(text)  # on the text as it came: normalize removes what it looks for
     text = normalize(text)
     if not text:
         return res
@@ -245,9 +248,9 @@ def segment(text: str | None, reference: datetime | None = None, *, detect_title
 
 def _is_listing(lines: list[str | None]) -> bool:
     content = [ln.strip() for ln in lines if ln and ln.strip()]
-    if not content:
-        return False
-    read_more = [ln for ln in content if _READ_MORE.match(_key(ln) or "-")]
+    if not content or not any(ln.endswith(("…", "...")) for ln in content):
+        return False  # no teaser: no listing (and no line folded for nothing)
+    read_more = [ln for ln in content if _words(ln) <= 4 and _READ_MORE.match(_key(ln) or "-")]
     teasers = [ln for ln in content if ln.endswith(("…", "...")) and ln not in read_more]
     others = len(content) - len(read_more) - len(teasers)
     return bool(read_more) and bool(teasers) and others <= len(teasers)
@@ -258,8 +261,8 @@ def _trailer_cut(lines: list[str | None]) -> int | None:
     for i, ln in enumerate(lines):
         if not ln or not ln.strip():
             continue
-        k = _key(ln)
-        if _SOURCE.match(k) or _TAGS.match(k) and (":" in ln or k in _keys(lexicon.TAG_LABELS)):
+        k = _key(ln[:80])  # the labels looked for open the line
+        if _SOURCE.match(k) or _TAGS.match(k) and (":" in ln or k in _TAG_LABEL_KEYS):
             footer = True
         elif footer and _READ_ALSO.match(k):
             return i
@@ -423,7 +426,8 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
         if line is None or not line.strip():
             continue
         line = line.strip()
-        f = fold(line).lower()
+        # markers sit at a line's start or end; a long paragraph is folded there only
+        f = fold_normalized(line if len(line) <= 400 else f"{line[:200]} {line[-200:]}").lower()
         k = _EDGE_PUNCT.sub("", f)
         if not k:
             lines[i] = None
@@ -472,7 +476,7 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
             lines[i] = None
             continue
         tm = _TAGS.match(k)
-        if tm and (tm["v"] is not None or k in _keys(lexicon.TAG_LABELS)):
+        if tm and (tm["v"] is not None or k in _TAG_LABEL_KEYS):
             value = _tail(line, tm["v"] or "")
             if value:
                 for t in _split_tags(value):
@@ -498,7 +502,7 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
                     res.add_related(t)
                 lines[i] = None
                 continue
-        glued = _GLUED_TAIL.search(line)
+        glued = _GLUED_TAIL.search(line, max(0, len(line) - 60)) if not line.endswith(_TERMINAL) else None
         if glued and _words(glued["tail"]) <= 3:
             # "... للجسر.اضافة اعلان": a label glued to the end of a sentence; a credit is the source
             if _is_agency(glued["tail"]):
@@ -521,7 +525,8 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
                 res["published_at"] = rel
             lines[i] = None
             continue
-        if _CAPTION_PREFIX.match(k) or (_CAPTION_CREDIT.search(f) and not line.endswith(".") and _words(line) <= 40):
+        if _CAPTION_PREFIX.match(k) or (not line.endswith(".") and _CAPTION_CREDIT.search(f[-80:])
+                                        and _words(line) <= 40):  # the credit closes the line: search its end only
             res["image_captions"].append(_CREDIT_TAIL.sub("", line).strip())
             lines[i] = None
             continue
@@ -591,7 +596,7 @@ def _repeated_and_trailing(lines: list[str | None]) -> None:
     seen: dict[str, list[int]] = {}
     for i, ln in enumerate(lines):
         if ln and ln.strip() and _words(ln) <= 40:
-            seen.setdefault(_key(ln), []).append(i)
+            seen.setdefault(" ".join(ln.split()), []).append(i)  # repeated verbatim
     for key, where in seen.items():
         if key and len(where) > 1:
             for i in where:

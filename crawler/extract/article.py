@@ -165,8 +165,8 @@ def page_masthead(page: Page, outlet_name: str | None, aliases: tuple[str, ...] 
     names = [outlet_name, *aliases, meta.first_meta("og:site_name", "application-name")]
     pub = meta.resolve(meta.article_ld.get("publisher"))
     names.append(ld_text(pub) if pub else None)
-    names.extend(n for n, _ in meta.microdata_people("publisher"))
-    if read_title:  # an outlet module knows its names; for any other page, its title says it too
+    if read_title:  # an outlet module knows its names; for any other page, its publisher and title say it too
+        names.extend(n for n, _ in meta.microdata_people("publisher"))
         h1 = first(page.sel.root, "//h1")
         headline = text_of(h1) if h1 is not None else None
         for raw in (first(page.sel.root, "//title/text()"), meta.first_meta("og:title"),
@@ -412,7 +412,7 @@ def _add_structured_fields(loader: ArticleLoader, page: Page, masthead: Masthead
     loader.add_value("section", section[-1] if isinstance(section, list) and section
                      and isinstance(section[-1], str) else ld_text(section))
     loader.step = "microdata"
-    sections = meta.microdata("articleSection")
+    sections = meta.microdata("articleSection") if not loader.has("section") else []
     if len(sections) == 1 and len(sections[0].split()) <= 5:
         loader.add_value("section", sections[0])
     loader.step = "meta"
@@ -474,24 +474,21 @@ class _MachineDates:
     def __init__(self, page: Page):
         self.page = page
 
-    @cached_property
-    def _named(self) -> dict[str, str]:
-        # meta tags by name / property / http-equiv; those named by itemprop are microdata
-        named: dict[str, str] = {}
-        for m in query(self.page.sel.root, "//meta[@content][@name or @property or @http-equiv]"):
-            for attr in ("property", "name", "http-equiv"):
-                k = (m.get(attr) or "").strip().lower()
-                if k and k not in named:
-                    named[k] = m.get("content").strip()
-        return named
-
     def tiers(self, kind: str):
-        meta, ld = self.page.meta, self.page.meta.article_ld
-        ld_keys, rdfa_keys, md_keys, meta_keys = self._KEYS[kind]
-        yield [(ld_text(ld.get(k)), "json_ld") for k in ld_keys]
+        yield self.json_ld(kind)
+        meta = self.page.meta
+        _, rdfa_keys, md_keys, _ = self._KEYS[kind]
         yield [(v, "rdfa") for k in rdfa_keys for v in meta.rdfa.get(k, [])[:1]]
         yield [(v, "microdata") for k in md_keys for v in meta.microdata(k)[:1]]
-        yield [(self._named[k], "meta") for k in meta_keys if self._named.get(k)]
+        yield self.meta_tags(kind)
+
+    def json_ld(self, kind: str) -> list[tuple[str, str]]:
+        ld = self.page.meta.article_ld
+        return [(ld_text(ld.get(k)), "json_ld") for k in self._KEYS[kind][0]]
+
+    def meta_tags(self, kind: str) -> list[tuple[str, str]]:
+        named = self.page.meta.named_meta
+        return [(named[k], "meta") for k in self._KEYS[kind][3] if named.get(k)]
 
 
 _HAS_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
@@ -678,6 +675,11 @@ class _PageDates:
         byline = self.byline_el if self.byline_el is not None else _generic_byline(self.page)[1]
         return page_stamps([_headline_element(self.page, self.title), byline])
 
+    def cheap_generic(self, kind: str) -> str | None:
+        """What the generic chain reads from the page's JSON-LD and meta tags (already parsed): the
+        outlet's date is checked against these, not against the costlier tiers."""
+        return choose_date(self.machine.json_ld(kind) + self.machine.meta_tags(kind), self.tz, self.latest)[1]
+
     def _later(self, kind: str) -> list[tuple[str, str]]:
         out = [(value, step) for step, k, value in self._stamps if k == kind]
         day = date_from_url(self.page.url) if kind == "published" else None
@@ -781,7 +783,7 @@ def extract_article(
                                and selectors.published_fallback and not fallback_raw)
         if (declared and own_iso is None) or fallback_missed:
             layout["missed"].append(field)
-        if declared and own_iso and kind == "published" and _disagree(own_iso, dates.choose(kind, [])[1]):
+        if declared and own_iso and kind == "published" and _disagree(own_iso, dates.cheap_generic(kind)):
             layout["disagree"].append(field)
     if selectors:
         for sel_name, field in _SELECTOR_FIELDS.items():

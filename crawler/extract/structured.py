@@ -185,15 +185,28 @@ class PageMeta:
     def meta(self) -> dict[str, list[str]]:
         """Meta tags by lower-cased property / name / itemprop, in page order, entity-decoded."""
         out: dict[str, list[str]] = {}
+        named: dict[str, str] = {}
         for m in query(self.sel.root, "//meta[@content]"):
             content = m.get("content", "").strip()
             if not content:
                 continue
-            for attr in ("property", "name", "itemprop"):
+            for attr in ("property", "name", "itemprop", "http-equiv"):
                 key = m.get(attr)
                 if key:
-                    out.setdefault(key.strip().lower(), []).append(content)
+                    key = key.strip().lower()
+                    if attr != "http-equiv":
+                        out.setdefault(key, []).append(content)
+                    if attr != "itemprop":
+                        named.setdefault(key, content)
+        self.named_meta = named
         return out
+
+    @cached_property
+    def named_meta(self) -> dict[str, str]:
+        """The first content of each meta tag named by property, name or http-equiv (not itemprop:
+        those are microdata), by lower-cased name; filled by the same pass as ``meta``."""
+        _ = self.meta
+        return self.__dict__["named_meta"]
 
     def first_meta(self, *keys: str) -> str | None:
         for key in keys:
@@ -220,10 +233,15 @@ class PageMeta:
     def _itemprops(self) -> dict[str, list]:
         """Elements by itemprop name (one pass over the page for every property looked up)."""
         out: dict[str, list] = {}
-        for el in query(self.sel.root, "//*[@itemprop]"):
+        for el in self._annotated:
             for name in (el.get("itemprop") or "").split():
                 out.setdefault(name, []).append(el)
         return out
+
+    @cached_property
+    def _annotated(self) -> list:
+        """Every element with an itemprop or a property: microdata and RDFa read them from one scan."""
+        return [el for el in query(self.sel.root, "//*[@itemprop or @property]") if isinstance(el, etree._Element)]
 
     def microdata(self, prop: str) -> list[str]:
         """itemprop values of the page's article (or of no item at all): content / datetime
@@ -265,9 +283,7 @@ class PageMeta:
         ``vocab``): ``content``, ``datetime``, ``resource`` / ``href``, else the element's text.
         OpenGraph (og:, article:) is read as meta tags (``meta``)."""
         out: dict[str, list[str]] = {}
-        for el in query(self.sel.root, "//*[@property]"):
-            if not isinstance(el, etree._Element):
-                continue
+        for el in self._annotated:
             for prop in (el.get("property") or "").split():
                 local = _rdfa_local(prop, el)
                 if not local:
