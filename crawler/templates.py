@@ -15,7 +15,8 @@ The decision list, for one body line (a paragraph of at most ``MAX_WORDS`` words
 4. and no other outlet printed it within ``TEMPLATE_NEWS_WINDOW_DAYS`` of those days: a line
    several outlets carry at the same time is a quote or an agency paragraph.
 
-Then the line leaves the body, counted as ``related/template_line``; a body is never emptied by it
+Then the line leaves the body, counted as ``related/template_line``; a body is never cut below what
+validation accepts as an article (VALIDATE_MIN_BODY_CHARS): then it is kept whole
 (``related/template_kept_by_guard``). A new outlet with little history is left alone (rule 1).
 
 Counts live in the store (``template_lines``: outlet, folded line hash, distinct articles, first and
@@ -89,8 +90,9 @@ class TemplateBook:
     written back in batches (``flush``) off the reactor thread."""
 
     def __init__(self, store: Any, outlet: str, *, min_articles: int = 5, min_share: float = 0.1, min_days: int = 2,
-                 news_window: int = 3, prune_days: int = 90):
+                 news_window: int = 3, prune_days: int = 90, min_kept_chars: int = 80):
         self.store, self.outlet = store, outlet
+        self.min_kept_chars = min_kept_chars
         self.min_articles, self.min_share, self.min_days = min_articles, min_share, min_days
         self.news_window, self.prune_days = news_window, prune_days
         self.lines: dict[str, _Line] = {}
@@ -152,7 +154,7 @@ class TemplateBook:
 
     def remove(self, item: Any, keys: list[str | None]) -> int:
         """Take the outlet's template lines out of ``item``'s body (``keys``: one per paragraph).
-        Returns the lines removed; -1 when every line is template (the body is kept whole)."""
+        Returns the lines removed; -1 when what would be left is no article (the body is kept whole)."""
         body = item.get("body")
         if not isinstance(body, str) or not body:
             return 0
@@ -163,9 +165,10 @@ class TemplateBook:
         drop = {i for i, k in enumerate(keys) if k and self.is_template(k, day)}
         if not drop:
             return 0
-        if len(drop) == len(paragraphs):
-            return -1
-        item["body"] = "\n\n".join(p for i, p in enumerate(paragraphs) if i not in drop)
+        kept = "\n\n".join(p for i, p in enumerate(paragraphs) if i not in drop)
+        if len(kept) < self.min_kept_chars:
+            return -1  # what is left would not be an article: the body is kept whole
+        item["body"] = kept
         return len(drop)
 
     def count(self, item: Any, keys: list[str | None] | None) -> None:
@@ -228,7 +231,8 @@ def options(settings: Any) -> dict[str, Any]:
     return {"min_articles": int(settings.get("TEMPLATE_MIN_ARTICLES", 5)),
             "min_share": float(settings.get("TEMPLATE_MIN_SHARE", 0.1)),
             "min_days": int(settings.get("TEMPLATE_MIN_DAYS", 2)),
-            "news_window": int(settings.get("TEMPLATE_NEWS_WINDOW_DAYS", 3))}
+            "news_window": int(settings.get("TEMPLATE_NEWS_WINDOW_DAYS", 3)),
+            "min_kept_chars": int(settings.get("VALIDATE_MIN_BODY_CHARS", 80))}
 
 
 def enabled(settings: Any) -> bool:

@@ -218,3 +218,16 @@ def test_the_next_run_starts_from_what_the_store_learned_also_in_page_workers(tm
                        "PAGE_WORKERS=2", "PAGE_WORKERS_AFTER=0")
     assert sum(has_boilerplate(it) for it in first) == 4
     assert len(second) == 4 and not any(has_boilerplate(it) for it in second)  # only the new ones, all clean
+
+
+def test_a_body_is_never_cut_below_an_article():
+    b = book(min_articles=3)
+    feed(b, 5, BOILERPLATE)
+    short = {"url": "https://x.example/short", "published_at": "2026-10-09T09:00:00+02:00",
+             "body": "\n\n".join([*BOILERPLATE, "سطر وحيد قصير."])}
+    keys = [line_key(p) for p in short["body"].split("\n\n")]
+    assert b.remove(short, keys) == -1  # what would be left (15 characters) is no article
+    assert short["body"].startswith(BOILERPLATE[0])
+    long = dict(short, body="\n\n".join([*BOILERPLATE, *article_text(3)]))
+    assert b.remove(long, [line_key(p) for p in long["body"].split("\n\n")]) == 3
+    assert long["body"] == "\n\n".join(article_text(3))
