@@ -109,10 +109,14 @@ def extract_file(path: Path, url: str, settings, outlet: str | None = None, pipe
 def extract_item(path: Path, url: str, settings, outlet: str | None = None, pipelines: bool = True,
                  generic: bool = False):
     """``extract_file``'s item itself (an Article, with its ``_layout`` verdict for outlet modules)."""
+    is_warc = path.name.lower().endswith((".warc", ".warc.gz"))
     try:
-        data = path.read_bytes()
+        # a WARC is streamed record by record (_response), never read whole
+        data = b"" if is_warc and path.is_file() else path.read_bytes()
     except OSError as exc:
         raise ExtractError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if is_warc and not path.is_file():
+        raise ExtractError(f"cannot read {path}: no such file")
     loader = get_spider_loader(settings)
     if outlet:
         try:
@@ -123,7 +127,7 @@ def extract_item(path: Path, url: str, settings, outlet: str | None = None, pipe
         spidercls = GenericArticleSpider
     else:
         spidercls = spider_for_url(loader, url) or GenericArticleSpider
-    response = _response(path, data, url)
+    response = _response(path, data, url, max_size=settings.getint("DOWNLOAD_MAXSIZE", 0))
     crawler = _crawler(spidercls, settings)
     spider = spidercls.from_crawler(crawler)
     item = spider.extract(response)
