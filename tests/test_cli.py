@@ -131,10 +131,8 @@ def test_crawlall_rejects_unknown_outlets():
     (["youm7", "-a", "limit=abc"], "-a limit must be a whole number above 0 (the most articles to fetch), not 'abc'"),
     (["youm7", "-a", "limit=-5"], "-a limit must be a whole number above 0 (the most articles to fetch), not '-5'"),
     (["youm7", "-a", "since=yesterday"], "-a since: cannot read date 'yesterday'"),
-    (["youm7", "-a", "until=2026-13-45"], "-a until: cannot read date '2026-13-45'"),
     (["youm7", "-a", "since=2026-11-20", "-a", "until=2026-11-01"], "-a since 2026-11-20 is after -a until 2026-11-01"),
     (["youm7", "-s", "PAGE_WORKERS=abc"], "-s PAGE_WORKERS must be \"auto\" or a whole number, not 'abc'"),
-    (["youm7", "-s", "STORE_BATCH_SIZE=lots"], "-s STORE_BATCH_SIZE must be a whole number, not 'lots'"),
     (["no-such-spider"], "no spider named 'no-such-spider'"),
     (["generic"], "generic: scrapy crawl generic needs -a start="),
 ])

@@ -148,6 +148,9 @@ def test_twenty_sigkills_lose_nothing_and_store_nothing_twice(tmp_path: Path) ->
     refetched = sum(n - 1 for path, n in site.hits.items() if path.startswith("/news/") and n > 1)
     print(f"kill test: {KILLS} kills, lost {lost}, duplicated {duplicated} "
           f"({ARTICLES} articles, {refetched} pages fetched again after a kill, {time.monotonic() - started:.0f} s)")
-    assert set(rows) == expected
+    # the final run's errors and store lines say why, if rows are missing (spooled, lost, a failing step)
+    why = "\n".join(line for line in final.stderr.splitlines()
+                    if "ERROR" in line or "store" in line.lower() or "spool" in line.lower())
+    assert set(rows) == expected, why[-3000:]
     assert lost == 0 and duplicated == 0
     assert not (tmp_path / "spool.jsonl").exists()
