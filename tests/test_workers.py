@@ -110,7 +110,7 @@ def test_a_killed_worker_costs_no_item(tmp_path: Path) -> None:
 
         def slow_page(path: str):  # keep the crawl going long enough to kill a worker in it
             if path.startswith("/news/lebanon/"):
-                time.sleep(0.15)
+                time.sleep(0.3)  # 40 pages two at a time: ~6 s, room for a loaded machine
             return serve(path)
 
         site.page = slow_page
@@ -131,7 +131,7 @@ def test_a_killed_worker_costs_no_item(tmp_path: Path) -> None:
                     pids = [int(p) for p in found.group(1).split(",")] if found else []
                     time.sleep(0.05)
                 assert pids, "the workers never started"
-                time.sleep(0.5)  # let a few pages go through them
+                time.sleep(0.3)  # let a page or two go through them
                 for pid in pids:
                     os.kill(pid, signal.SIGKILL)
                 assert proc.wait(timeout=120) == 0

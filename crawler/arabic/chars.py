@@ -90,22 +90,69 @@ def _unmojibake_run(match: re.Match[str]) -> str:
         return match.group(0)
 
 
+# windows-1256 Arabic read as windows-1252 ("æÃÖÇÝ Ãä" for "وأضاف أن"): every Arabic letter became
+# an accented Latin-1 letter. A line is repaired when most of its words are made of such letters
+# only (no plain a-z: French or Spanish words always have some) and the repaired words are Arabic.
+_CP1256_WORD = re.compile("[\u00a1-\u00ff\u0152\u0153\u0192\u02c6\u2018-\u201e\u2026\u2039\u203a\u20ac]+"
+                          "(?:[.,:;!?()'\"0-9-]+[\u00a1-\u00ff]+)*")
+_LATIN1_LETTERS = re.compile("[\u00c0-\u00ff]")
+_ARABIC_RUN = re.compile(f"[{ARABIC_LETTER}\u064b-\u0652\u060c\u061b\u061f\u0640]")
+
+
+def _cp1256_line(line: str) -> tuple[str, int]:
+    words = line.split()
+    candidates = [w for w in words if _CP1256_WORD.fullmatch(w.strip(".,:;!?()\"'-0123456789"))]
+    if len(candidates) < 3 or len(candidates) < 0.6 * len(words):
+        return line, 0
+    fixed = 0
+
+    def fix(m: re.Match[str]) -> str:
+        nonlocal fixed
+        try:
+            out = m.group(0).encode("cp1252").decode("cp1256")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return m.group(0)
+        letters = [ch for ch in out if not ch.isspace() and not ch.isdigit() and ch not in ".,:;!?()'\"-"]
+        if letters and sum(1 for ch in letters if _ARABIC_RUN.match(ch)) >= 0.9 * len(letters):
+            fixed += 1
+            return out
+        return m.group(0)
+
+    return _CP1256_WORD.sub(fix, line), fixed
+
+
+def _repair_cp1256(text: str) -> tuple[str, int]:
+    if len(_LATIN1_LETTERS.findall(text[:2000])) < 6:
+        return text, 0
+    total, lines = 0, text.split("\n")
+    for i, line in enumerate(lines):
+        if _LATIN1_LETTERS.search(line):
+            lines[i], n = _cp1256_line(line)
+            total += n
+    return ("\n".join(lines), 1) if total else (text, 0)
+
+
 def repair_mojibake(text: str) -> tuple[str, int]:
-    """Repair runs of UTF-8-read-as-cp1252 Arabic. Returns the text and the number of runs fixed.
+    """Repair runs of UTF-8-read-as-cp1252 Arabic, then lines of windows-1256 Arabic read as
+    windows-1252. Returns the text and the number of runs fixed (a repaired windows-1256 text
+    counts one).
 
     Works per run, so a page that mixes good Arabic with a mojibake snippet is repaired without
     touching the rest (a whole-text round trip would fail on the good part)."""
-    if not any(lead in text for lead in _MOJIBAKE_LEADS):
-        return text, 0
     count = 0
+    if any(lead in text for lead in _MOJIBAKE_LEADS):
 
-    def fix(m: re.Match[str]) -> str:
-        nonlocal count
-        out = _unmojibake_run(m)
-        count += out != m.group(0)
-        return out
+        def fix(m: re.Match[str]) -> str:
+            nonlocal count
+            out = _unmojibake_run(m)
+            count += out != m.group(0)
+            return out
 
-    return _MOJIBAKE_RUN.sub(fix, text), count
+        text = _MOJIBAKE_RUN.sub(fix, text)
+    if _LATIN1_LETTERS.search(text):
+        text, fixed = _repair_cp1256(text)
+        count += fixed
+    return text, count
 
 
 # --- presentation forms ---------------------------------------------------------------------

@@ -98,14 +98,24 @@ _SEP = r"\s*(?:[/(|-]|\s)\s*"
 
 # day month[/month2] [year]
 _DMY_TEXT = re.compile(
-    rf"(?P<day>{_DAY})\s*,?\s*(?:من\s+)?(?:شهر\s+)?(?P<mon>{_M})(?:\s*[/(-]\s*(?P<mon2>{_M})\s*\)?)?"
-    rf"(?:\s*[,،/-]?\s*(?:عام|سنه)?\s*(?P<year>{_YEAR}))?"
+    rf"(?P<day>{_DAY})\s*(?:,|[-–—]\s*(?={_M}))?\s*(?:من\s+)?(?:شهر\s+)?(?P<mon>{_M})(?:\s*[/(-]\s*(?P<mon2>{_M})\s*\)?)?"
+    rf"(?:\s*[,،/\-–—]?\s*(?:عام|سنه)?\s*(?P<year>{_YEAR}))?"
 )
 # month day, year (US order, also with Arabic month names: "يناير 03, 2015")
 _MDY_TEXT = re.compile(rf"(?P<mon>{_M})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,\s*(?P<year>{_YEAR})")
 # month[/month2] year
 _MY_TEXT = re.compile(
     rf"(?P<mon>{_M})(?:\s*[/(-]\s*(?P<mon2>{_M})\s*\)?)?\s*[,،]?\s*(?:عام|سنه)?\s*(?P<year>{_YEAR})"
+)
+# year month day with dashes or slashes ("2025 – تشرين الثاني – 23")
+_YMD_TEXT = re.compile(
+    rf"(?P<year>{_YEAR})\s*[-–—/]\s*(?P<mon>{_M})\s*[-–—/]\s*(?P<day>\d{{1,2}})(?!\d)"
+)
+# weekday, then day and month as numbers without a year ("مساء الخميس (8|1)", "الجمعة 9/1"):
+# the weekday makes the numbers a date; a score or a ratio has none before it
+_WEEKDAY_DM = re.compile(
+    rf"{_NB}(?:يوم\s+)?(?:ال)?(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه){_NA}\s*[(\[]?\s*"
+    r"(?P<day>\d{1,2})\s*[|/]\s*(?P<mon>\d{1,2})\s*(?:[)\]]|(?![\d/|]))"
 )
 _MONTH_ONLY = re.compile(rf"شهر\s+(?P<mon>{_M})")
 _HIJRI_TEXT = re.compile(
@@ -123,8 +133,10 @@ _TIME = re.compile(
 _PM = {"م", "مساء", "مساءا", "pm", "p.m.", "ظهرا", "عصرا", "ليلا"}
 _AM = {"ص", "صباحا", "am", "a.m.", "فجرا"}
 
-# Zones stated in words. Only places without daylight saving get a fixed offset; for the others
-# (Egypt, Levant, Morocco) the text does not say which offset applied, so no offset is given.
+# Zones stated in words. Places with one offset all year get it directly; for places with daylight
+# saving ("بتوقيت القاهرة", "بتوقيت نيويورك") the offset is the one in force on the stated date (IANA
+# rules via zoneinfo), and only when the text names the zone as a clock ("توقيت ..."): a city named
+# after a time is often just where something happened.
 _ZONES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:gmt|utc)\s*(?P<sign>[+-])\s*(?P<hh>\d{1,2})(?::?(?P<mm>\d{2}))?"), ""),
     (re.compile(rf"(?:{_NB}(?:gmt|utc){_NA}|غرينتش|جرينتش|غرينيتش|جرينيتش|غرنتش|التوقيت العالمي)"), "+00:00"),
@@ -132,6 +144,37 @@ _ZONES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"ابوظبي|ابو ظبي|دبي|الامارات|مسقط|سلطنه عمان"), "+04:00"),
     (re.compile(r"الجزائر|تونس"), "+01:00"),
 )
+_DST_ZONES: tuple[tuple[str, str], ...] = (
+    ("القاهره|مصر", "Africa/Cairo"), ("بيروت|لبنان", "Asia/Beirut"), ("دمشق|سوريا|سوريه", "Asia/Damascus"),
+    ("عمان|الاردن", "Asia/Amman"), ("القدس|فلسطين|غزه|رام الله", "Asia/Jerusalem"),
+    ("الرباط|الدار البيضاء|المغرب", "Africa/Casablanca"), ("طهران|ايران", "Asia/Tehran"),
+    ("لندن|بريطانيا", "Europe/London"), ("باريس|فرنسا", "Europe/Paris"), ("برلين|المانيا", "Europe/Berlin"),
+    ("نيويورك|واشنطن|الساحل الشرقي", "America/New_York"), ("لوس انجلوس|كاليفورنيا", "America/Los_Angeles"),
+    ("موسكو", "Europe/Moscow"), ("اسطنبول|انقره|تركيا", "Europe/Istanbul"),
+)
+_NAMED_ZONE = re.compile(
+    r"(?:ب|بال)?توقيت\s+(?:مدينه\s+)?(?P<place>" + "|".join(p for p, _ in _DST_ZONES) + rf"){_NA}"
+)
+_ZONE_OF = {name: zone for places, zone in _DST_ZONES for name in places.split("|")}
+
+
+def _named_offset(window: str, when: datetime | None) -> str:
+    """The UTC offset of a zone named as a clock ("بتوقيت نيويورك") at ``when``, or ""."""
+    m = _NAMED_ZONE.search(window)
+    if not m or when is None:
+        return ""
+    try:
+        from zoneinfo import ZoneInfo
+
+        offset = when.replace(tzinfo=ZoneInfo(_ZONE_OF[m["place"]])).utcoffset()
+    except (KeyError, ValueError, OSError, ImportError):
+        return ""
+    if offset is None:
+        return ""
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
 
 # A date right after one of these words names a place ("ساحة 20 غشت", "شارع 26 يوليو").
 _PLACE_BEFORE = re.compile(
@@ -258,6 +301,13 @@ def _candidates(t: str) -> list[_Found]:
         if y is not None and not 1900 <= y <= 2100:
             y = None
         add(0 if y else 3, m, y, mon, _day_value(m["day"]))
+    for m in _YMD_TEXT.finditer(t):
+        add(0, m, int(m["year"]), _month_value(m["mon"]), int(m["day"]))
+    for m in _WEEKDAY_DM.finditer(t):
+        d, mo = int(m["day"]), int(m["mon"])
+        if mo > 12 >= d:
+            d, mo = mo, d
+        add(3, m, None, mo, d)
     for m in _MDY_TEXT.finditer(t):
         add(0, m, int(m["year"]), _month_value(m["mon"]), int(m["day"]))
     for m in _MY_TEXT.finditer(t):
@@ -293,7 +343,10 @@ def _hijri_to_gregorian(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _zone(window: str) -> str:
+def _zone(window: str, when: datetime | None = None) -> str:
+    named = _named_offset(window, when)
+    if named:
+        return named
     for pattern, offset in _ZONES:
         z = pattern.search(window)
         if z:
@@ -306,7 +359,7 @@ def _zone(window: str) -> str:
     return ""
 
 
-def _time(t: str, after: int) -> str:
+def _time(t: str, after: int, day: date | None = None) -> str:
     times = list(_TIME.finditer(t))
     chosen = next((m for m in times if m.start() >= after), times[0] if times else None)
     if chosen is None:
@@ -320,9 +373,13 @@ def _time(t: str, after: int) -> str:
     if h > 23 or mi > 59 or s > 59:
         return ""
     nxt = next((m.start() for m in times if m.start() > chosen.start()), len(t))
-    window = t[chosen.end():min(nxt, chosen.end() + 40)]
-    zone = _zone(window) or _zone(t[max(0, chosen.start() - 16):chosen.start()])
-    return f"T{h:02d}:{mi:02d}:{s:02d}{zone}"
+    return f"T{h:02d}:{mi:02d}:{s:02d}" + _zone_near(t, chosen.start(), chosen.end(), nxt, day, h, mi)
+
+
+def _zone_near(t: str, start: int, end: int, nxt: int, day: date | None, h: int, mi: int) -> str:
+    when = datetime(day.year, day.month, day.day, h, mi) if day else None
+    window = t[end:min(nxt, end + 40)]
+    return _zone(window, when) or _zone(t[max(0, start - 16):start], when)
 
 
 def _shift_months(ref: datetime, months: int) -> datetime:
@@ -361,7 +418,7 @@ def _relative(t: str, reference: datetime) -> str | None:
             back = (2 if m.groupdict().get("before") else 1) if pattern is _YESTERDAY else 0
             day = (reference - timedelta(days=back)).date()
             window = t[max(0, m.start() - 12): m.end() + 48]
-            clock = _clock_after(t, m.end())
+            clock = _clock_after(t, m.end(), day) or _clock_before(t, m.start())
             named = _WEEKDAY_NAME.search(window)
             if named and _WEEKDAY_INDEX[named.group(1)] != day.weekday():
                 continue  # the weekday says another day: not this reference
@@ -381,12 +438,36 @@ _CLOCK_DOT = re.compile(
 )
 
 
-def _clock_after(t: str, start: int) -> str:
+# a clock time just before the day word: "الساعة 6 صباح أمس", "عند 10:30 من مساء أمس" (an hour
+# alone only after "الساعة" and with the part of the day, which together make it a time)
+_CLOCK_BEFORE = re.compile(
+    r"(?:الساعه|عند|تمام)\s+(?P<h>\d{1,2})(?:\s*[:.]\s*(?P<mi>\d{2}))?\s*(?:من\s+)?"
+    rf"(?P<ap>صباحا|صباح|مساءا|مساء|ظهرا|ظهر|عصرا|عصر|ليلا|ليل|فجرا|فجر|ص|م)?{_NA}\s*(?:من\s+)?"
+    rf"(?:(?:يوم|صباح|مساء|ظهر|عصر|ليل|فجر|ليله){_NA}\s*)?$"
+)
+_PM_WORDS = _PM | {"ظهر", "عصر", "ليل"}
+
+
+def _clock_before(t: str, end: int) -> str:
+    """"THH:MM:00" for a clock time ending just before ``end`` (see _CLOCK_BEFORE), else ""."""
+    m = _CLOCK_BEFORE.search(t, max(0, end - 40), end)
+    if not m or (m["mi"] is None and not (m["ap"] or re.search(r"(?:صباح|مساء|ظهر|عصر|ليل|فجر)\s*$", m.group(0)))):
+        return ""
+    h, mi = int(m["h"]), int(m["mi"] or 0)
+    part = m["ap"] or (re.search(r"(صباح|مساء|ظهر|عصر|ليل|فجر)\s*$", m.group(0)) or [None, None])[1]
+    if part in _PM_WORDS and h < 12:
+        h += 12
+    elif part in ("ص", "صباح", "صباحا", "فجر", "فجرا") and h == 12:
+        h = 0
+    return f"T{h:02d}:{mi:02d}:00" if h <= 23 and mi <= 59 else ""
+
+
+def _clock_after(t: str, start: int, day: date | None = None) -> str:
     """"THH:MM:SS" for a clock time within a few words after ``start`` (see _CLOCK_DOT), else ""."""
     window = t[start: start + 60]
     m = _TIME.search(window)
     if m:
-        found = _time(window, 0)
+        found = _time(window, 0, day)
         if found:
             return found
     d = _CLOCK_DOT.search(window)
@@ -455,11 +536,39 @@ def parse_date(text: str | None, reference: datetime | None = None) -> str | Non
         if g is None:
             return None
         y, m, d = g.year, g.month, g.day
+    if y is None and d and reference is not None:
+        y = _year_from_weekday(t, best, reference)
     if y is None:
         return f"--{m:02d}-{d:02d}" if d else f"--{m:02d}"
     if d is None:
         return f"{y:04d}-{m:02d}"
-    return f"{y:04d}-{m:02d}-{d:02d}" + _time(t, best.end)
+    return f"{y:04d}-{m:02d}-{d:02d}" + _time(t, best.end, _date_or_none(y, m, d))
+
+
+def _date_or_none(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _year_from_weekday(t: str, found: _Found, reference: datetime) -> int | None:
+    """The year of a day and month printed without one, when a weekday is named with them ("مساء
+    الخميس (8|1)"): the latest such date on or before the crawl (one day of slack for time zones)
+    that falls on that weekday, within a year back."""
+    named = _WEEKDAY_NAME.search(t, max(0, found.start - 24), found.end)
+    if not named or found.day is None:
+        return None
+    weekday = _WEEKDAY_INDEX[named.group(1)]
+    latest = reference.date() + timedelta(days=1)
+    for y in (latest.year, latest.year - 1):
+        try:
+            candidate = date(y, found.month, found.day)
+        except ValueError:
+            continue
+        if candidate <= latest and candidate.weekday() == weekday:
+            return y
+    return None
 
 
 def _date_words() -> frozenset[str]:

@@ -34,7 +34,7 @@ TAG_LABELS = (
     "الكلمات الرئيسية", "tags", "هاشتاغ", "التاغات",
 )
 # Byline markers. A masthead name after them (see OUTLETS) is not an author.
-BYLINE_MARKERS = ("كتب", "كتبت", "بقلم", "بواسطة", "إعداد", "اعداد", "تقرير", "تحرير", "by")
+BYLINE_MARKERS = ("كتب", "كتبت", "كتبه", "كتبها", "بقلم", "بواسطة", "إعداد", "اعداد", "تقرير", "تحرير", "by")
 # Credits that stand where an agency/outlet would ("X/ وكالات", "ناظور سيتي: متابعة").
 CREDITS = (
     "وكالات", "متابعة", "متابعات", "خاص", "خاص بالموقع", "مواقع", "وكالات الأنباء", "فريق التحرير",
@@ -98,3 +98,10 @@ CAPTION_CREDITS = (
 )
 CAPTION_PREFIXES = ("صدر الصورة", "مصدر الصورة", "التعليق على الصورة", "الصورة", "صورة")
 LISTING_READ_MORE = ("أكمل القراءة", "اقرأ المزيد", "قراءة المزيد", "تابع القراءة", "المزيد", "read more")
+
+# Previous/next article navigation: the label and the other article's headline after it.
+NAV_LABELS = (
+    "السابق", "التالي", "المقال السابق", "المقال التالي", "الخبر السابق", "الخبر التالي",
+    "المقالة السابقة", "المقالة التالية", "الموضوع السابق", "الموضوع التالي", "المنشور السابق",
+    "المنشور التالي", "previous", "next", "previous article", "next article", "previous post", "next post",
+)

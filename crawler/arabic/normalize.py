@@ -45,6 +45,9 @@ def _tatweel_sub(m: re.Match[str]) -> str:
 # Residue of things that were never text.
 _FOOTNOTE = re.compile(r"\[\s*\d{1,3}\s*\]|\[(?:بحاجة لمصدر|citation needed)\]")
 _LOST_EMOJI = re.compile(r"\?{3,}")  # emoji squeezed through a non-Unicode charset: "????"
+# ... and one such character at the start of a line ("? وأكد المتحدثون"): a lost bullet or emoji;
+# an Arabic line never starts with a Latin question mark
+_LOST_LEAD = re.compile(f"(?m)^\\?[ ]+(?=[{ARABIC_LETTER}])")
 _CF_EMAIL = re.compile(r"[^\u0600-\u06ff\n]*\[email(?:\s|&#160;)*protected\][^\u0600-\u06ff\n]*")
 _SCRIPT_RESIDUE = re.compile(
     r"googletag\.cmd\.push\(\s*function\s*\(\)\s*\{.*?\}\s*\)\s*;?"
@@ -101,7 +104,7 @@ _COMMA_RUN = re.compile(r"،{2,}")
 # it is one ellipsis; ".." is the Arabic pause and stays. None takes a space before it.
 _DOT_RUN = re.compile(r"\.{4,}|…[.…]+|\.+…[.…]*")
 _SPACE_BEFORE_DOTS = re.compile(r"(?<=\S)[ ]+(…|\.{2,3}(?!\.))")
-_PAIRED_QUOTES = re.compile(r'"[ ]*([^"\n]*?)[ ]*"')
+_PAIRED_QUOTES = re.compile(r'"(?P<lead>[ ]*)(?P<inner>[^"\n]*?)(?P<trail>[ ]*)"')
 
 
 def _mark_run(m: re.Match[str]) -> str:
@@ -113,13 +116,46 @@ def _mark_run(m: re.Match[str]) -> str:
 
 
 def _tidy_quotes(text: str) -> str:
-    """Spaces just inside a pair of ASCII double quotes go (" النسخ واللصق " -> "النسخ واللصق"),
-    pairing quotes in order along each line that has an even number of them."""
+    """Quotes paired in order along each line that has an even number of them: spaces just inside
+    a pair go (" النسخ واللصق " -> "النسخ واللصق"). A space typed on the wrong side of a quote
+    moves outside it ('الإعلامي" سامر"،' -> 'الإعلامي "سامر"،'); a quote glued to a word with no
+    space at all is left as written (إيران"شريك", و"دعم غزة")."""
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if line.count('"') >= 2 and line.count('"') % 2 == 0 and ('" ' in line or ' "' in line):
-            lines[i] = _PAIRED_QUOTES.sub(lambda m: f'"{m.group(1)}"', line)
+            lines[i] = _PAIRED_QUOTES.sub(_tidy_pair, line)
     return "\n".join(lines)
+
+
+def _tidy_pair(m: re.Match[str]) -> str:
+    text, s, e = m.string, m.start(), m.end()
+    before = " " if m["lead"] and s > 0 and not text[s - 1].isspace() else ""
+    after = " " if m["trail"] and e < len(text) and text[e].isalnum() else ""
+    return f'{before}"{m["inner"]}"{after}'
+
+
+# Two apostrophes typed for a double quote (''تفاصيل''): one double quote.
+_TWO_APOSTROPHES = re.compile(r"(?<!')''(?!')")
+# A pause or ellipsis with its space on the wrong side ("''تفاصيل'' ..والنقابات"): the space moves
+# after it. Dots glued on both sides ("سنوات..تفاصيل") are left as printed.
+_GLUED_PAUSE = re.compile(f"(?<=\\S)[ ]+(\\.\\.\\.?|…)(?=[{ARABIC_LETTER}])")
+# A clock time split after its colon ("(9: 45 بتوقيت جرينتش)", "الساعة 10: 05"): joined, when the
+# text around it says it is a time of day (a clock word before it or a time-of-day word after it).
+_SPLIT_CLOCK = re.compile(
+    r"(?<![\d:])(?P<h>[01]?\d|2[0-3]): (?P<m>[0-5]\d)(?![\d:])"
+)
+_CLOCK_BEFORE = re.compile("(?:الساعة|الساعه|تمام|منذ|حتى|حتي|عند)\\s*\\(?\\s*$")
+_CLOCK_AFTER = re.compile(
+    r"^\s*(?:ص\b|م\b|صباح|مساء|ظهر|عصر|فجر|ليل|بتوقيت|بالتوقيت|توقيت|[ap]\.?m\b|gmt|utc|ت\s*غ)", re.I
+)
+
+
+def _join_clock(m: re.Match[str]) -> str:
+    text = m.string
+    before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 12]
+    if _CLOCK_BEFORE.search(before) or _CLOCK_AFTER.match(after):
+        return f"{m['h']}:{m['m']}"
+    return m.group(0)
 _MULTI_SPACE = re.compile(r" {2,}")
 _SPACE_AROUND_NL = re.compile(r" *\n *")
 _MANY_NL = re.compile(r"\n{3,}")
@@ -200,6 +236,8 @@ def _normalize(text: str, stats: NormalizeStats | None = None) -> str:
             text = _CF_EMAIL.sub(" ", text)
     if "???" in text:
         text = _LOST_EMOJI.sub(" ", text)
+    if "? " in text:
+        text = _LOST_LEAD.sub("", text)
     if "googletag" in text or "adsbygoogle" in text:
         text = _SCRIPT_RESIDUE.sub(" ", text)
     if ";" in text and ("=" in text or "(" in text):
@@ -215,8 +253,12 @@ def _normalize(text: str, stats: NormalizeStats | None = None) -> str:
         text = _COMMA_RUN.sub("،", text)
     if "...." in text or "…" in text:
         text = _DOT_RUN.sub(lambda m: "..." if m.group(0)[0] == "." and "…" not in m.group(0) else "…", text)
+    if "''" in text:
+        text = _TWO_APOSTROPHES.sub('"', text)
     if '"' in text:
         text = _tidy_quotes(text)
+    if ": " in text:
+        text = _SPLIT_CLOCK.sub(_join_clock, text)
     # spacing: every regex pass is guarded by a cheap substring test (most texts need none)
     if "  " in text:
         text = _MULTI_SPACE.sub(" ", text)
@@ -232,6 +274,7 @@ def _normalize(text: str, stats: NormalizeStats | None = None) -> str:
         text = _SPACE_BEFORE_MARK.sub(r"\1", text)
         text = _SPACE_BEFORE_ARABIC_MARK.sub(r"\1", text)
     if " …" in text or " .." in text:
+        text = _GLUED_PAUSE.sub(r"\1 ", text)
         text = _SPACE_BEFORE_DOTS.sub(r"\1", text)
     if "،" in text or "؛" in text:
         text = _GLUED_AFTER_COMMA.sub(r"\1 ", text)

@@ -43,6 +43,7 @@ def _alt(words: tuple[str, ...]) -> str:
 _RELATED_HEADERS = _keys(lexicon.RELATED_HEADERS)
 _SIDEBAR_HEADERS = _keys(lexicon.SIDEBAR_HEADERS)
 _UI = _keys(lexicon.UI_LINES)
+_NAV = _keys(lexicon.NAV_LABELS)
 _UI_PREFIX = re.compile(f"^(?:{_alt(lexicon.UI_PREFIXES)})")
 _CREDITS = _keys(lexicon.CREDITS)
 _AGENCIES = _keys(lexicon.AGENCIES)
@@ -85,7 +86,7 @@ _RELATIVE_STAMP = re.compile(r"^(?:منذ|قبل)\s+\S+(?:\s+\S+)?(?:في)?$")
 
 # Embedded tweets, flattened: text [pic.twitter.com/x] — Name (@handle) Month D, YYYY
 _TWEET_ATTR = re.compile(
-    r"(?:^|\s)(?P<dash>—|&mdash;|-{1,2}|–)\s*(?P<author>[^\n]*?)\s*\(@(?P<handle>\w{1,15})\)\s*"
+    r"(?:^|\s|(?<=[.!؟?\"»]))(?P<dash>—|&mdash;|-{1,2}|–)\s*(?P<author>[^\n]*?)\s*\(@(?P<handle>\w{1,15})\)\s*"
     # the embed's date in the English form, or in the Arabic-locale form (lang=ar): "14 فبراير 2026"
     rf"(?P<date>[A-Z][a-z]+\.? \d{{1,2}}, \d{{4}}|\d{{1,2}}\s+[{ARABIC_LETTER}]+(?:\s*/\s*[{ARABIC_LETTER}]+)?,?\s+\d{{4}})\s*$"
 )
@@ -117,7 +118,22 @@ def _tail(line: str, key_tail: str) -> str:
             continue
         if _key(line[i:]) == want:
             return line[i:].strip().lstrip(":：|-–—ـ/ ").strip()
-    return want
+    # the key was rebuilt from parts joined without their separators ("ريم حداد - متابعة" was
+    # split at the dash): compare without separators, and never hand back the folded key itself
+    squashed = _squash(want)
+    for i in range(len(line)):
+        if i and not line[i - 1].isspace() and line[i - 1] not in ":：-–—|/»«(":
+            continue
+        if _squash(_key(line[i:])) == squashed:
+            return line[i:].strip().lstrip(":：|-–—ـ/ ").strip()
+    return line.strip()
+
+
+_SEPARATORS = re.compile(r"[\s\-–—ـ/|:：]+")
+
+
+def _squash(key: str) -> str:
+    return _SEPARATORS.sub(" ", key).strip()
 
 
 def _restore(line: str, frag: str | None) -> str | None:
@@ -327,6 +343,9 @@ def _extract_embeds(lines: list[str | None], res: _Result) -> None:
             res["embeds"].append({"platform": "twitter", "type": "tweet", "url": s if s.startswith("http") else "https://" + s,
                                   "author": None, "handle": st["handle"], "published_at": None, "text": None, "media": []})
             lines[i] = None
+    for i, ln in enumerate(lines):
+        if ln and "pic.twitter.com" in ln and _PIC_END.search(ln):
+            lines[i] = None  # a post's text and media link whose attribution line was lost
 
 
 def _take_tweet(lines: list[str | None], i: int, s: str, m: re.Match[str], res: _Result) -> None:
@@ -334,6 +353,17 @@ def _take_tweet(lines: list[str | None], i: int, s: str, m: re.Match[str], res: 
     over the post's text (see _post_start) and move it into an embed."""
     parts = [s[: m.start()].strip()]
     lines[i] = None
+    # lines after the attribution in the same paragraph that end with the post's media link
+    # ("... (@club) November 22, 2025" / "نراهن ..." / "اكتبوا لنا pic.twitter.com/x"): the post's
+    after: list[int] = []
+    k = i + 1
+    while k < len(lines) and lines[k] and lines[k].strip() and not _TWEET_ATTR.search(lines[k].strip()):
+        after.append(k)
+        k += 1
+    if after and _PIC_END.search(lines[after[-1]]):
+        parts.extend(lines[x].strip() for x in after)
+        for x in after:
+            lines[x] = None
     first = i  # the earliest line the post takes
     j = i - 1
     # the tweet's text: lines above in the same paragraph (no blank line), up to another tweet
@@ -363,6 +393,7 @@ def _take_tweet(lines: list[str | None], i: int, s: str, m: re.Match[str], res: 
     })
 
 
+_PIC_END = re.compile(r"(?:https?://)?pic\.twitter\.com/\w+\s*$")
 _GLUED_POST = re.compile(f"[{ARABIC_LETTER}][.!؟](?=[{ARABIC_LETTER}#])")
 _POST_LINK = re.compile(r"pic\.twitter\.com/|t\.co/|https?://")
 
@@ -502,6 +533,13 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
                     res.add_related(t)
                 lines[i] = None
                 continue
+        if "انته" in line:
+            end = _END_MARK.search(line)
+            if end:  # the wire's end-of-story mark and the codes after it ("//انتهى//10:12ت م 0041")
+                line = line[: end.start()].rstrip()
+                if not line:
+                    lines[i] = None
+                    continue
         glued = _GLUED_TAIL.search(line, max(0, len(line) - 60)) if not line.endswith(_TERMINAL) else None
         if glued and _words(glued["tail"]) <= 3:
             # "... للجسر.اضافة اعلان": a label glued to the end of a sentence; a credit is the source
@@ -511,6 +549,19 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
         if not _LETTER.search(line) and _words(line) <= 3:
             lines[i] = None  # a bare counter or a stray mark ("1", "2/5", "*")
             continue
+        if k in _NAV:  # "السابق" / "التالي": the label, and the other article's headline under it
+            lines[i] = None
+            j = _next_content(lines, i + 1)
+            if j is not None and _words(lines[j]) <= 20 and not lines[j].rstrip().endswith((".", "!", "؟", ":")):
+                res.add_related(lines[j].strip())
+                lines[j] = None
+            continue
+        if _CLICK_HERE.search(line):  # a link's "click here" left inside a sentence
+            line = _CLICK_HERE.sub(" ", line).strip()
+            line = re.sub(r"\s+(?=[.،,:؛!؟])", "", re.sub(r"\s{2,}", " ", line))
+            if not _LETTER.search(line):
+                lines[i] = None
+                continue
         if _words(k) <= 3 and _AD_WORDS.intersection(k.split()):
             lines[i] = None  # an ad slot's label ("إعلان", "محتوى إعلاني", "Advertisement")
             continue
@@ -560,7 +611,7 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
                 continue
         lines[i] = _space_glued_quotes(line) if tidy else line
         kept += 1
-    _repeated_and_trailing(lines)
+    _repeated_and_trailing(lines, res, tidy)
     # the agency tail: the last line in parentheses, one to three words ("(المشهد)", "--(بترا)"),
     # or a known agency or credit after a dash ("- وكالات"); or such a credit glued to the end of
     # the last sentence ("... الأربعاء. (رويترز)")
@@ -569,7 +620,9 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
         tail_line = lines[last].strip()
         m = _TAIL_LINE.fullmatch(tail_line)
         value = m and (m["paren"] or m["bare"])
-        if value and (m["paren"] and _words(value) <= 3 or _is_agency(value)):
+        if not value and _words(tail_line) <= 3 and _is_agency(tail_line):
+            value = tail_line  # "وكالات" alone on the last line
+        if value and (m and m["paren"] and _words(value) <= 3 or _is_agency(value)):
             if not res["source"]:
                 res["source"] = value.strip()
             lines[last] = None
@@ -582,17 +635,60 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
         _detect_title(lines, res, chrome_before)
 
 
-def _repeated_and_trailing(lines: list[str | None]) -> None:
-    """Two rules on the lines kept so far, by position and repetition rather than by vocabulary:
+_CLICK_HERE = re.compile(r"\s*[(\[]?\s*(?:[اإ]ضغط|[اإ]نقر|click)\s+(?:هنا|here)\s*[)\]]?(?=\s|[.،,:]|$)", re.I)
+# Notices addressed to the reader about the site, not the story: a paywall ("يتوجب عليك الاشتراك
+# ... لتتمكن من قراءة بقية المقال"), the comment disclaimer ("لا يتحمل مسؤولية ما يرد في تعليقات
+# الزوار"). Each needs the reader (second person, the readers, the subscribers) and the site or its
+# comments in one paragraph, and only trailing paragraphs are read.
+_TO_READER = re.compile(r"عليك|لتتمكن|يمكنك|تستطيع|يرجي|نرجو|القراء|الزوار|قرائنا|زوارنا")
+# ... and this page: this article, its comments, the subscription it sits behind (a sentence that
+# tells the reader how to use another site, "يمكنك الاستعلام عبر موقع الشركة", is news service)
+_ABOUT_SITE = re.compile(r"هذا المقال|بقيه المقال|باقي المقال|المقالات المؤرشفه|التعليقات|تعليقات|الباقه|"
+                         r"باقات الاشتراك|تسجيل الدخول|محتوي حصري")
+# An author's bio box: a name, a profession and where ("سلمى عثمان محررة بموقع ...")
+_BIO = re.compile(
+    r"^\S+(?:\s+\S+){1,3}\s+(?:محرر|محرره|كاتب|كاتبه|صحفي|صحفيه|صحافي|صحافيه|مراسل|مراسله|اعلامي|اعلاميه|"
+    r"باحث|باحثه|مدون|مدونه)\s+(?:ب|في|لدي|ل|و|مهتم|متخصص)"
+)
+# Hashtags that lost their "#" ("المشهد_الخرطومي"): words joined by underscores
+_BARE_HASHTAG = re.compile(f"[{ARABIC_LETTER}\\w]+(?:_[{ARABIC_LETTER}\\w]+)+")
+
+
+def _is_notice(line: str) -> bool:
+    k = _key(line)
+    return _words(k) <= 60 and bool(_TO_READER.search(k)) and bool(_ABOUT_SITE.search(k))
+
+
+def _is_bio(line: str) -> bool:
+    return _words(line) <= 60 and bool(_BIO.match(_key(line)))
+
+
+def _letter_words(text: str) -> int:
+    return sum(1 for w in text.split() if _LETTER.search(w))
+
+
+# A wire service's end-of-story mark: "انتهى" set off by slashes, brackets or dashes ("//انتهى//",
+# "(انتهى)", "-انتهى-"), then at most a code or a time; the bare word in prose ("انتهى الاجتماع") stays.
+_END_MARK = re.compile(
+    r"\s*(?:^|(?<=\s)|(?<=[.!؟]))(?:/{1,2}|\(|\[|-{1,2}|ـ)\s*انته[ىي]\s*(?:/{1,2}|\)|\]|-{1,2}|ـ)"
+    r"[^\n]{0,40}$"
+)
+
+
+def _repeated_and_trailing(lines: list[str | None], res: _Result, tidy: bool = True) -> None:
+    """Rules on the lines kept so far, by position and repetition rather than by vocabulary:
 
     - a line (up to forty words) that stands two or more times in the text is page furniture (an
       image caption printed over and under the photo, a share label per block): every occurrence
       goes;
+    - at the end of the text, notices to the reader (a paywall, the comment disclaimer) and an
+      author's bio box go;
     - after the last Arabic line that reads as a sentence, what follows goes when it is a short
-      non-sentence (at most five words, no sentence end: a widget label with nothing after it,
-      "اخترنا لك:", "مواضيع قد تهمك") or has no Arabic letter at all (a theme's comment form,
-      "Back To Top"), except a credit in parentheses and hashtags, which their own rules read
-      next; a text with no such sentence is left alone."""
+      non-sentence (at most five words with letters, no sentence end: a widget label with nothing
+      after it, "اخترنا لك:", a captcha "اكتب ناتج 4 + 7") or has no Arabic letter at all (a
+      theme's comment form, "Back To Top"), except a credit (read next as the source) and
+      hashtags (a line of them goes to the hashtags, unless `tidy` is off); a text with no such
+      sentence is left alone."""
     seen: dict[str, list[int]] = {}
     for i, ln in enumerate(lines):
         if ln and ln.strip() and _words(ln) <= 40:
@@ -601,17 +697,35 @@ def _repeated_and_trailing(lines: list[str | None]) -> None:
         if key and len(where) > 1:
             for i in where:
                 lines[i] = None
-    last_sentence = next((i for i in range(len(lines) - 1, -1, -1)
-                          if lines[i] and _ARABIC.search(lines[i]) and _is_sentence(lines[i].strip())), None)
+    last_sentence = None
+    for i in range(len(lines) - 1, -1, -1):
+        text = (lines[i] or "").strip()
+        if not text or not _ARABIC.search(text) or not _is_sentence(text):
+            continue
+        if _is_notice(text) or _is_bio(text):
+            lines[i] = None
+            continue
+        last_sentence = i
+        break
     if last_sentence is None:
         return  # no article text to keep the label off: leave the lines alone
     for i in range(len(lines) - 1, last_sentence, -1):
         text = (lines[i] or "").strip()
         if not text:
             continue
-        if _TAIL_LINE.fullmatch(text) or "#" in text:
-            break  # a credit (read next as the source) or hashtags (read at the end) stay for their rules
-        if _words(text) > 5 and _ARABIC.search(text):
+        if _TAIL_LINE.fullmatch(text) or (_words(text) <= 3 and _is_agency(text)):
+            continue  # a credit: the source, read next
+        tokens = text.split()
+        if tidy and all(t.startswith("#") or _BARE_HASHTAG.fullmatch(t) for t in tokens):
+            for t in tokens:
+                h = t.lstrip("#")
+                if h and h not in res["hashtags"]:
+                    res["hashtags"].append(h)
+            lines[i] = None
+            continue
+        if "#" in text:
+            break  # hashtags in a line of text: read at the end
+        if _letter_words(text) > 5 and _ARABIC.search(text):
             break
         lines[i] = None
 
@@ -703,7 +817,8 @@ def _is_nisba(folded: str) -> bool:
 def _byline(line: str, m: re.Match[str], res: _Result) -> tuple[bool, str | None]:
     """'كتب - Name:', 'بقلم: Name Outlet- body', 'بواسطة' (name on the next line), 'إعداد Name'."""
     marker, rest_key = m["m"], m["rest"]
-    if marker in ("كتب", "كتبت", "تقرير", "تحرير", "by") and not m["sep"] and _words(rest_key) > 4:
+    if marker in ("كتب", "كتبت", "كتبه", "كتبها", "تقرير", "تحرير", "by") and not m["sep"] and _words(rest_key) > 4 \
+            and not _NAME_THEN_DATE.match(rest_key):
         return False, None  # "كتب الوزير في رسالته ..." is prose
     if not rest_key:
         return marker == "بواسطه", None
@@ -713,7 +828,7 @@ def _byline(line: str, m: re.Match[str], res: _Result) -> tuple[bool, str | None
         when = parse_date(rest[dm.start():])
         if when:  # "كتب: Name الخميس 05-02-2026 21:40": the name ends where the date starts
             res["published_at"] = res["published_at"] or when
-            rest = rest[: dm.start()].strip()
+            rest = _DATE_LEAD_WORD.sub("", rest[: dm.start()]).strip()
     body: str | None = None
     parts = re.split(r"\s*(?:[-–—]|:)\s+|(?<=[^\s\d/])[-–—]\s*|\s*:$", rest, maxsplit=1)
     name = parts[0].strip(" /")
@@ -732,6 +847,11 @@ def _byline(line: str, m: re.Match[str], res: _Result) -> tuple[bool, str | None
     return True, body
 
 
+# "كتبها Name بتاريخ 2026/01/19", "Name في الأربعاء 14 يناير": the word that introduces the date
+_DATE_LEAD_WORD = re.compile(r"\s*(?:\b(?:بتاريخ|في|فى|يوم|on)|[،,\-–—|])\s*$")
+_NAME_THEN_DATE = re.compile(r"^\S+(?:\s+\S+){0,3}\s+(?:بتاريخ|في|يوم)\s+(?:ال)?(?:\d|سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه)")
+
+
 def _strip_outlet(name: str) -> str:
     k = _key(name)
     for outlet in sorted(_OUTLETS, key=len, reverse=True):
@@ -744,7 +864,7 @@ def _strip_outlet(name: str) -> str:
 
 
 # --- lead lines: datelines, outlet lead-ins, date lines --------------------------------------
-_LEAD_SPLIT = re.compile(r"\s*(?:/|\s[-–—ـ]+\s|[-–—ـ]+(?=\s)|(?<=[^\s\d])[-–—]+(?=[^\s\d])|--+)\s*")
+_LEAD_SPLIT = re.compile(r"\s*(?:/|\s[-–—ـ|]+\s|[-–—ـ]+(?=\s)|(?<=[^\s\d])[-–—]+(?=[^\s\d])|--+)\s*")
 
 
 def _is_place(s: str) -> bool:
@@ -793,6 +913,37 @@ def _credit_line(line: str, res: _Result) -> bool:
     return True
 
 
+# "::سامي الحلبي::", "** Name **", "== Name ==": a name set off by decoration on its own line
+_DECORATED = re.compile(r"^(?P<d>[:*=~#_•·|]{2,})\s*(?P<name>[^:*=~#_•·|\d\n]{3,40}?)\s*(?P=d)$")
+# "خالد المنصوري في الأربعاء 14 - يناير - 2026 12:00 صباحاً": a name, then when it was written
+_NAME_DATE = re.compile(r"^(?P<name>\S+(?:\s+\S+){1,3}?)\s+(?:في|فى|بتاريخ|يوم|[-–—|،,])\s+(?P<date>.*\d.*)$")
+
+
+def _signed_line(line: str, res: _Result, reference: datetime | None) -> bool:
+    """A line at the top that signs the piece without a marker word: a decorated name, or a name
+    followed by the date. The name must read as a person's (read_credit), the date as a date only."""
+    plain = _plain(line).strip()
+    if _words(plain) > 14:
+        return False
+    m = _DECORATED.match(plain)
+    if m:
+        people = _person(_restore(line, m["name"]), res)
+        for name in people:
+            res.add_author(name)
+        return bool(people)
+    m = _NAME_DATE.match(plain)
+    if not m:
+        return False
+    when = _date_only(m["date"], reference)
+    people = _person(_restore(line, m["name"]), res) if when else []
+    if not people:
+        return False
+    for name in people:
+        res.add_author(name)
+    res["published_at"] = res["published_at"] or when
+    return True
+
+
 def _masthead_role(line: str) -> bool:
     """"رئيس مجلس الإدارة", "رئيس التحرير: Name": a masthead line (it starts with a role word),
     not the piece's credit."""
@@ -811,7 +962,7 @@ def _lead(line: str, res: _Result, reference: datetime | None, cut_lead: bool) -
         res.after_masthead = False
         if _words(line) <= 4 and read_credit(line).authors:
             return True, None
-    if _credit_line(line, res):
+    if _credit_line(line, res) or _signed_line(line, res, reference):
         return True, None
     plain = _plain(_FREE_TATWEEL.sub("-", line))
     if _words(plain) <= 10 and _DATELINE_BYLINE.match(_key(plain)):
@@ -858,7 +1009,97 @@ def _lead(line: str, res: _Result, reference: datetime | None, cut_lead: bool) -
             res["dateline"], res["source"] = res["dateline"] or a, res["source"] or b
             return True, None
     # inline lead: City [/ date] / Agency - body  (IRNA), City (Outlet) -- body (CNN)
-    return _inline_lead(line, plain, res, reference, cut_lead)
+    done, rest = _inline_lead(line, plain, res, reference, cut_lead)
+    if done:
+        return done, rest
+    done, rest = _run_on_lead(line, plain, res, reference)
+    if done:
+        return done, rest
+    return _named_lead(line, plain, res)
+
+
+def _run_on_lead(line: str, plain: str, res: _Result, reference: datetime | None) -> tuple[bool, str | None]:
+    """A wire lead with no punctuation: place, date, agency, then the body ("الدمام 29 رجب 1447 هـ
+    الموافق 18 يناير 2026 م واس أطلقت ..."). The date is the longest run of date words and
+    numbers after the place; it must read as a date and nothing else."""
+    words = plain.split()
+    if len(words) < 8:
+        return False, None
+    place_n = next((n for n in (2, 1) if _is_place(" ".join(words[:n]))), 0)
+    if not place_n:
+        return False, None
+    end = place_n
+    while end < len(words) and _is_date_word(words[end]):
+        end += 1
+    if end - place_n < 2:
+        return False, None
+    when = _date_only(" ".join(words[place_n:end]), reference)
+    if not when:
+        return False, None
+    agency = next((n for n in (3, 2, 1) if end + n < len(words) and _is_agency(" ".join(words[end:end + n]))), 0)
+    body = words[end + agency:]
+    if len(body) < 5:
+        return False, None
+    res["dateline"] = res["dateline"] or _restore(line, " ".join(words[:place_n]))
+    res["published_at"] = res["published_at"] or when
+    if agency:
+        res["source"] = res["source"] or _restore(line, " ".join(words[end:end + agency]))
+    return True, _tail(line, _key(" ".join(body)))
+
+
+def _is_date_word(word: str) -> bool:
+    k = _key(word)
+    return bool(k) and (k.isdigit() or k in DATE_WORDS or k in MONTH_NAMES or k in ("ه", "م", "هـ")
+                        or bool(re.fullmatch(r"\d{1,4}(?:[/.\-]\d{1,4}){0,2}|\d{1,2}:\d{2}", k)))
+
+
+# "طقس العرب - لقي ...", "صدى 24: أعلنت ...": a short name, a dash or a colon, then the first sentence
+_NAMED_DASH = re.compile(r"^(?P<a>[^\s:\-–—ـ|/.،][^:\-–—ـ|/.،؟!\n]{1,30}?)\s+(?:[-–—ـ]+|\|)\s+(?P<b>\S.*)$")
+_NAMED_COLON = re.compile(r"^(?P<a>[^\s:\-–—ـ|/.،][^:\-–—ـ|/.،؟!\n]{1,30}?)\s*:\s+(?P<b>\S.*)$")
+# a brand, not a speaker, before a colon: a number or Latin letters in the name, or a word that
+# names a news site ("صدى 24", "الخليج أونلاين", "العربي بوست")
+_BRANDISH = re.compile(r"\d|[A-Za-z]|(?:^|\s)(?:نيوز|نت|بوست|برس|اونلاين|تايمز|تي في|انفو|الاخباري|الاخباريه)(?:\s|$)")
+
+
+def _named_lead(line: str, plain: str, res: _Result) -> tuple[bool, str | None]:
+    """A one-to-three word name before the first sentence: an outlet's signature or a reporter's
+    name. The sentence after it must be a real one (eight words or more, ending in a full stop);
+    before a colon the name must look like a brand (a speaker before a colon is a quote)."""
+    m = _NAMED_DASH.match(plain)
+    colon = False
+    if not m:
+        m, colon = _NAMED_COLON.match(plain), True
+    if not m or _words(m["a"]) > 3 or _words(m["b"]) < 8 or not _SENTENCE_STOP.search(m["b"]):
+        return False, None
+    a = _restore(line, m["a"].strip())
+    ka = _key(a)
+    if re.match(r"^[وف]", ka) and _words(a) > 1 or is_role(ka.split()[0]):
+        return False, None
+    if re.search(r"\s[-–—ـ]+\s", " ".join(m["b"].split()[:8])):
+        return False, None  # "محمد صلاح - نجم ليفربول - سجل": a name in apposition, not a lead
+    brand = bool(_BRANDISH.search(ka) or _is_agency(a) or res.is_outlet(a))
+    # before a dash, a name alone could be anything ("سارة الحلبي - ..."): it is cut when it looks
+    # like a brand or when a byline or a date was read just above (the lead block goes on)
+    if not brand and (colon or not (res["authors"] or res["published_at"] or res["dateline"])):
+        return False, None
+    people = [] if colon or res["authors"] else _person(a, res)  # after a byline: the outlet
+    if people:
+        for name in people:
+            res.add_author(name)
+    elif res.is_outlet(a):
+        res["dateline"] = res["dateline"] or a  # the outlet signing its lead, as in _inline_lead
+    else:
+        res["source"] = res["source"] or a
+    return True, _tail(line, _key(m["b"]))
+
+
+_CREDIT_LEAD = re.compile(rf"^(?:{_alt(lexicon.CREDITS)}){_NA}(?:\s+[^\s:]+){{0,2}}\s*:\s*")
+
+
+def _person(text: str, res: _Result) -> list[str]:
+    """The names in `text` when it is a credit of people and nothing else."""
+    credit = read_credit(text, res.masthead)
+    return credit.authors if credit.authors and not credit.rejected else []
 
 
 def _place_and_date(part: str, reference: datetime | None) -> tuple[str, str] | None:
@@ -907,19 +1148,24 @@ def _inline_lead(line: str, plain: str, res: _Result, reference: datetime | None
         if _words(p) > 5:
             break
         if dateline is None and used <= len(authors) and _is_place(p):
-            dateline = p
+            dateline = _restore(line, p)
         elif published is None and _date_only(p, reference):
             published = _date_only(p, reference)
         elif source is None and _is_agency(p):
             source = p
         elif own is None and used == 0 and res.is_outlet(p):
             own = _EDGE_PUNCT.sub("", _restore(line, p))  # the outlet signing its lead: "المدينة نيوز :-"
+        elif not authors and (dateline or source) and 2 <= _words(p) <= 4 and _person(_restore(line, p), res):
+            authors = _person(_restore(line, p), res)  # "بيروت - Name - ...": the reporter after the place
         else:
             break
         used += 1
     if used == 0 or (dateline is None and source is None and own is None) or used >= len(parts):
         return False, None
     body = " ".join(x.replace("\x00", "/") for x in parts[used:]).strip()
+    credit = _CREDIT_LEAD.match(_key(body))
+    if credit:  # "... - متابعة بلمحة: أطلقت": the desk's credit before the colon goes with the lead
+        body = _tail(body, _key(body)[credit.end():])
     if _words(body) < 3:
         return False, None
     for person in authors:
