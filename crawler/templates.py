@@ -89,7 +89,7 @@ class TemplateBook:
     """What one outlet's crawl knows about its lines: the stored counts, loaded once, plus this run's,
     written back in batches (``flush``) off the reactor thread."""
 
-    def __init__(self, store: Any, outlet: str, *, min_articles: int = 5, min_share: float = 0.1, min_days: int = 2,
+    def __init__(self, store: Any, outlet: str, *, min_articles: int = 12, min_share: float = 0.1, min_days: int = 2,
                  news_window: int = 3, prune_days: int = 90, min_kept_chars: int = 80):
         self.store, self.outlet = store, outlet
         self.min_kept_chars = min_kept_chars
@@ -228,7 +228,7 @@ _BOOKS: dict[tuple[str, str], tuple[TemplateBook, float]] = {}
 
 
 def options(settings: Any) -> dict[str, Any]:
-    return {"min_articles": int(settings.get("TEMPLATE_MIN_ARTICLES", 5)),
+    return {"min_articles": int(settings.get("TEMPLATE_MIN_ARTICLES", 12)),
             "min_share": float(settings.get("TEMPLATE_MIN_SHARE", 0.1)),
             "min_days": int(settings.get("TEMPLATE_MIN_DAYS", 2)),
             "news_window": int(settings.get("TEMPLATE_NEWS_WINDOW_DAYS", 3)),

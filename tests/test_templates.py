@@ -97,10 +97,10 @@ def test_counts_survive_in_the_store(tmp_path):
     from crawler.storage import ArticleStore
 
     store = ArticleStore(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-    first = TemplateBook(store, "sample")
+    first = TemplateBook(store, "sample", min_articles=5)
     feed(first, 6, BOILERPLATE)
     assert first.flush() > 0
-    again = TemplateBook(store, "sample")
+    again = TemplateBook(store, "sample", min_articles=5)
     assert again.is_template(line_key(BOILERPLATE[1]), "2026-10-08")
     store.close()
 
@@ -201,8 +201,8 @@ def test_boilerplate_leaves_every_body_after_the_threshold_and_the_quote_stays(t
     assert len(b_items) == 2 and all(QUOTE in it["body"] for it in b_items)
     assert len(a_items) == 30
     kept = [has_boilerplate(it) for it in a_items]  # in the order the crawl processed them
-    # the threshold is 5 articles (TEMPLATE_MIN_ARTICLES) over 2 days: the first four keep it
-    assert kept == [True] * 4 + [False] * 26, kept
+    # the default threshold is 12 articles (TEMPLATE_MIN_ARTICLES) over 2 days: the first eleven keep it
+    assert kept == [True] * 11 + [False] * 19, kept
     quoted = [it for it in a_items if QUOTE in it["body"]]
     assert len(quoted) == 2  # the quote stays in both articles that print it (and in B's two)
 
@@ -211,11 +211,12 @@ def test_the_next_run_starts_from_what_the_store_learned_also_in_page_workers(tm
     days = [date(2026, 10, 1) + timedelta(days=d) for d in range(8)]
     with Site() as site:
         youm7_site(site, [(i, day, False) for i, day in enumerate(days)])
-        first = crawl(["youm7", "-a", f"sources={site.base}/newsSiteMap.xml"], tmp_path, "1.jsonl")
+        first = crawl(["youm7", "-a", f"sources={site.base}/newsSiteMap.xml"], tmp_path, "1.jsonl",
+                      "TEMPLATE_MIN_ARTICLES=5")
         later = [(i, date(2026, 10, 9) + timedelta(days=i - 8), False) for i in range(8, 12)]
         youm7_site(site, [(i, day, False) for i, day in enumerate(days)] + later)
         second = crawl(["youm7", "-a", f"sources={site.base}/newsSiteMap.xml"], tmp_path, "2.jsonl",
-                       "PAGE_WORKERS=2", "PAGE_WORKERS_AFTER=0")
+                       "PAGE_WORKERS=2", "PAGE_WORKERS_AFTER=0", "TEMPLATE_MIN_ARTICLES=5")
     assert sum(has_boilerplate(it) for it in first) == 4
     assert len(second) == 4 and not any(has_boilerplate(it) for it in second)  # only the new ones, all clean
 
