@@ -9,7 +9,14 @@ import pytest
 from parsel import Selector
 
 from crawler.extract.article import Page, _generic_byline
-from crawler.extract.structure import embeds, fold_marker, is_related_heading, lead_before_body, link_title, related_blocks
+from crawler.extract.structure import (
+    embeds,
+    fold_marker,
+    is_related_heading,
+    lead_before_body,
+    link_title,
+    related_blocks,
+)
 
 BASE = "https://news.example.com/a/1"
 
