@@ -49,6 +49,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.warc.WarcMiddleware": 950,
     # Conditional GETs for feeds/sitemaps; below HttpCompression (590) so it sees decoded bodies.
     "crawler.middlewares.conditional.ConditionalRequestsMiddleware": 580,
+    # Failed fetches by reason (fetch/failed/<reason>); below Retry (550): once a fetch, not an attempt.
+    "crawler.middlewares.failures.FetchFailures": 540,
 }
 
 SPIDER_MIDDLEWARES = {

@@ -46,6 +46,8 @@ from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, DownloadT
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
+from twisted.internet.error import DNSLookupError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 from w3lib.url import canonicalize_url
 
@@ -587,12 +589,17 @@ def page_day(response: TextResponse) -> str | None:
 
 
 def failure_reason(exc: BaseException) -> str:
-    """A short stats key for why an article fetch failed."""
+    """A short stats key for why a fetch failed (an article's, or any fetch's in
+    ``crawler.middlewares.failures``)."""
     text = str(exc)
     if isinstance(exc, HttpError) and exc.response is not None:
         return f"http_{exc.response.status}"
     if isinstance(exc, DownloadTimeoutError | TxTimeoutError):
         return "timeout"
+    if isinstance(exc, DNSLookupError):
+        return "dns"
+    if isinstance(exc, TxConnectionRefusedError):
+        return "connection_refused"
     # the size limit: announced, reached while streaming (Scrapy cancels a download only for it,
     # with an empty message), or reached while inflating
     if isinstance(exc, DownloadCancelledError) or "DOWNLOAD_MAXSIZE" in text:
@@ -602,6 +609,8 @@ def failure_reason(exc: BaseException) -> str:
             return "redirect_loop"
         if "robots.txt" in text:
             return "robots_forbidden"
+        if text.startswith("private address"):  # crawler.middlewares.addresses
+            return "private_address"
         return "ignored"
     return type(exc).__name__
 

@@ -1,6 +1,8 @@
 """CrawlSummary: every crawl ends with a short report in the log — pages fetched, articles
-scraped and stored, drops by reason, field coverage of the scraped articles, and what the
-self-healing steps had to do (selector misses, pattern misses, discovery fallback).
+scraped and stored, drops by reason, failed fetches by reason (``fetch/failed/<reason>``, counted
+by ``crawler.middlewares.failures``) and pages missing from a replayed archive, field coverage of
+the scraped articles, and what the self-healing steps had to do (selector misses, pattern misses,
+discovery fallback).
 
 Stats it sets: ``coverage/<field>`` (share of scraped articles with the field), and
 ``fields/<field>/<step>`` (scraped articles whose field came from that extraction step, from the
@@ -18,6 +20,43 @@ logger = logging.getLogger(__name__)
 
 COVERAGE_FIELDS = ("title", "body", "published_at", "authors", "section", "tags", "related", "images", "source")
 LAYOUT_FIELDS = ("title", "body", "published_at")  # named in the summary line when their selectors missed
+
+
+def _counts(stats: Mapping, prefix: str) -> dict[str, int]:
+    """{reason: n} of the stats ``<prefix><reason>``, most frequent first."""
+    found = {k.removeprefix(prefix): int(v or 0) for k, v in stats.items()
+             if isinstance(k, str) and k.startswith(prefix) and "/" not in k.removeprefix(prefix)}
+    return dict(sorted(((k, n) for k, n in found.items() if n), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _by_reason(counts: Mapping[str, int]) -> str:
+    if not counts:
+        return "none"
+    return f"{sum(counts.values())} (" + ", ".join(f"{reason} {n}" for reason, n in counts.items()) + ")"
+
+
+def drop_reasons(stats: Mapping) -> dict[str, int]:
+    """Items dropped by the pipelines, by reason (validation's reasons; the rest as ``other``)."""
+    drops = _counts(stats, "validate/dropped/")
+    other = int(stats.get("item_dropped_count", 0) or 0) - sum(drops.values())
+    if other > 0:
+        drops["other"] = other
+    return drops
+
+
+def fetch_failures(stats: Mapping) -> dict[str, int]:
+    """Fetches that failed after their retries, by reason (``fetch/failed/<reason>``)."""
+    return _counts(stats, "fetch/failed/")
+
+
+def failure_phrase(stats: Mapping) -> str:
+    """``dropped ..., failed fetches ...`` of the summary line, with the pages a replayed archive
+    lacked (they are answered 404, so they are among the failures too)."""
+    phrase = f"dropped {_by_reason(drop_reasons(stats))}, failed fetches {_by_reason(fetch_failures(stats))}"
+    missing = int(stats.get("warc/replay_missing", 0) or 0)
+    if missing:
+        phrase += f", {missing} not in the replayed archive"
+    return phrase
 
 
 def store_notes(stats: Mapping) -> list[str]:
@@ -77,11 +116,10 @@ class CrawlSummary:
 
     def spider_closed(self, spider, reason):
         s = self.stats.get_stats()
-        drops = {k.removeprefix("validate/dropped/"): v for k, v in s.items() if k.startswith("validate/dropped/")}
         cover = "  ".join(f"{f} {100 * n / self.items:.0f}%" for f, n in self.filled.items()) if self.items else "-"
         notes = store_notes(s) + healing_notes(s)
         logger.info(
-            "summary %s: %d pages fetched, %d articles scraped, %d stored, dropped %s; coverage: %s%s (finish: %s)",
+            "summary %s: %d pages fetched, %d articles scraped, %d stored, %s; coverage: %s%s (finish: %s)",
             spider.name, s.get("response_received_count", 0), self.items, s.get("store/rows_upserted", 0),
-            drops or "none", cover, "; " + "; ".join(notes) if notes else "", reason,
+            failure_phrase(s), cover, "; " + "; ".join(notes) if notes else "", reason,
         )

@@ -374,6 +374,9 @@ def test_bursts_of_5xx(tmp_path):
     assert stats["retry/count"] == 2 + 2 + 2  # sitemap, flaky, broken
     assert stats["retry/max_reached"] == 1
     assert stats["news/article_failed/http_500"] == 1
+    # failed fetches (crawler.middlewares.failures): once per fetch after its retries, never per attempt,
+    # and a fetch that succeeded on a retry (the sitemap, the flaky story) is no failure
+    assert stats["fetch/failed"] == 1 and stats["fetch/failed/http_500"] == 1
 
 
 def test_server_that_never_answers(tmp_path):
@@ -387,6 +390,7 @@ def test_server_that_never_answers(tmp_path):
     rows = assert_clean_run(result, stats, site, tmp_path, errors=1)  # Scrapy's "Gave up retrying"
     assert len(rows) == 3
     assert stats["news/article_failed/timeout"] == 1
+    assert stats["fetch/failed/timeout"] == 1  # counted once, after the retry
     assert stats["retry/reason_count/scrapy.exceptions.DownloadTimeoutError"] == 1
     assert site.hits[silent] == 2
     assert secs < 20
@@ -447,6 +451,9 @@ def test_robots_txt_disallow(tmp_path):
     assert len(rows) == 3
     assert stats["robotstxt/forbidden"] == 2
     assert stats["news/article_failed/robots_forbidden"] == 2
+    assert stats["fetch/failed/robots_forbidden"] == 2  # and in the summary line's failed fetches
+    summary = next(line for line in result.stderr.splitlines() if "summary " in line)
+    assert "failed fetches 2 (robots_forbidden 2)" in summary
     assert not any(p in site.hits for p in hidden)
 
 
