@@ -48,6 +48,7 @@ from urllib.parse import unquote
 from scrapy import signals
 from spidermon import Monitor, MonitorSuite
 from spidermon.contrib.scrapy.extensions import Spidermon
+from spidermon.contrib.scrapy.runners import LOG_MESSAGE_HEADER, SpiderMonitorResult, SpiderMonitorRunner
 from spidermon.core.actions import Action
 
 from crawler.summary import COVERAGE_FIELDS
@@ -93,9 +94,29 @@ def thresholds_for(spider: Any, settings: Any) -> dict[str, Any]:
     return out
 
 
+class _LoggerResult(SpiderMonitorResult):
+    """Spidermon's result, writing its lines through ``spider.logger``: spidermon (1.27) writes
+    them through ``Spider.log()``, which Scrapy deprecated, and that put a ScrapyDeprecationWarning
+    in every crawl's log."""
+
+    def log(self, msg, level=logging.DEBUG):
+        self.spider.logger.log(level, f"[{LOG_MESSAGE_HEADER}] {msg}")
+
+
+class _Runner(SpiderMonitorRunner):
+    def create_result(self):
+        return _LoggerResult(self.spider)
+
+
 class Monitoring(Spidermon):
     """Spidermon's extension, plus a count of article pages fetched (stat ``monitor/article_pages``),
-    which the item-count monitor needs to judge incremental runs."""
+    which the item-count monitor needs to judge incremental runs; its suites run with ``_Runner``,
+    whose results log through ``spider.logger``."""
+
+    def _run_suites(self, spider, suites):
+        data = self._generate_data_for_spider(spider)
+        for suite in suites:
+            _Runner(spider=spider).run(suite, **data)
 
     @classmethod
     def from_crawler(cls, crawler):

@@ -39,6 +39,8 @@ def test_run_meeting_its_thresholds_exits_0(tmp_path):
     assert "[Spidermon] ItemCountMonitor/test_enough_articles... OK" in result.stderr
     assert "monitors failed" not in result.stderr
     assert f"summary {OUTLET}:" in result.stderr  # the crawl summary is still there
+    # spidermon's results go through spider.logger, not the deprecated Spider.log() (a warning in every log)
+    assert "ScrapyDeprecationWarning" not in result.stderr and "Spider.log()" not in result.stderr
 
 
 def test_low_field_coverage_fails_the_run_with_the_reason_in_the_log(tmp_path):
