@@ -72,11 +72,12 @@ def test_search_command(store: ArticleStore, tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "scrapy", "search", "الأمطار", "--limit", "5", "-s",
                            f"SQLITE_PATH={db}"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[0] == "1. أمطار غزيرة في الشمال  [example 2024-05-02]"
+    assert done.stdout.splitlines()[0] == "1. [أمطار] غزيرة في الشمال  [example 2024-05-02]"  # the match marked
     as_json = subprocess.run([sys.executable, "-m", "scrapy", "search", "اعلان", "--json", "-s", f"SQLITE_PATH={db}"],
                              cwd=ROOT, capture_output=True, text=True, timeout=60)
     found = [json.loads(x) for x in as_json.stdout.splitlines()]
-    assert [f["url"][-1] for f in found] == ["1", "2"] and "اعلان" in found[1]["snippet"]
+    # the snippet is the stored text (إعلان, not the folded اعلان) with the match marked
+    assert [f["url"][-1] for f in found] == ["1", "2"] and "[إعلان]" in found[1]["snippet"]
     bad = subprocess.run([sys.executable, "-m", "scrapy", "search", "x", "--limit", "0", "-s", f"SQLITE_PATH={db}"],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and bad.stderr.strip() == "scrapy search: --limit must be a whole number from 1 to 10000, not '0'"
@@ -114,3 +115,30 @@ def test_a_limit_out_of_range_is_one_line(tmp_path: Path, limit: str) -> None:
     done = _search(db, "الميناء", "--limit", limit)
     assert done.returncode == 1
     assert done.stderr.decode().strip() == f"scrapy search: --limit must be a whole number from 1 to 10000, not {limit!r}"
+
+
+@pytest.mark.parametrize("body, query, shown", [
+    ("توقعت الأرصاد استمرار الأمطار، وتأجيل إعلان النتائج.", "امطار",
+     "توقعت الأرصاد استمرار [الأمطار]، وتأجيل إعلان النتائج."),
+    # diacritics and tatweel are part of the word shown, as stored
+    ("هطلت الأَمْطَار الغزيـرة ليلاً", "الامطار الغزيرة", "هطلت [الأَمْطَار] [الغزيـرة] ليلاً"),
+    # ى/ي and ة/ه: matched folded, shown as stored (the folded form read "الي كره السله")
+    ("وصل الفريق إلى نهائي كرة السلة", "الي كره السله", "وصل الفريق [إلى] نهائي [كرة] [السلة]"),
+    # a word that only contains the term is no match (the index matches whole words)
+    ("الأمطاريات كلمة مصنوعة", "امطار", "الأمطاريات كلمة مصنوعة"),
+])
+def test_snippets_show_the_stored_text_with_the_match_marked(body: str, query: str, shown: str) -> None:
+    from crawler.commands.search import snippet
+    from crawler.storage import search_terms
+
+    assert snippet(body, search_terms(query)) == shown
+
+
+def test_a_long_snippet_is_cut_at_words_around_the_first_match() -> None:
+    from crawler.commands.search import snippet
+    from crawler.storage import search_terms
+
+    words = ["كلمة"] * 40 + ["الأمطار"] + ["نص"] * 40
+    shown = snippet(" ".join(words), search_terms("امطار"))
+    assert shown.startswith("…كلمة ") and shown.endswith(" نص…") and "[الأمطار]" in shown
+    assert len(shown) <= 75

@@ -1,7 +1,8 @@
 """scrapy search "عبارة" [--limit N] [--json]: the stored articles that best match a phrase.
 
 Matching is on folded text (``crawler.arabic.fold``), so أ/إ/آ/ا, ى/ي, ة/ه, diacritics and tatweel
-do not matter; every word must occur, and title matches rank above body matches.
+do not matter; every word must occur, and title matches rank above body matches. What is shown is
+the stored display text, with the matching words of the snippet marked ``[...]``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from urllib.parse import unquote
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.arabic import fold
 from crawler.storage import ArticleStore, StoreError, search_terms, term_variants
 
 MAX_LIMIT = 10_000
@@ -53,15 +53,53 @@ def printable_json(data: object) -> str:
     return _UNPRINTABLE.sub(escape, json.dumps(data, ensure_ascii=False))
 
 
+# A word of stored text with its diacritics, tatweel and Quranic marks (\w alone stops at a
+# combining mark, so "الأَمْطار" would be three words).
+_DISPLAY_WORD = re.compile(r"[\w\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]+")
+MARK = ("[", "]")
+
+
+def _hits(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of the words of ``text`` that match a query term."""
+    wanted = {v for t in terms for v in term_variants(t)}
+    return [m.span() for m in _DISPLAY_WORD.finditer(text) if wanted & set(search_terms(m.group()))]
+
+
+def _marked(text: str, hits: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    end = len(text) if end is None else end
+    pieces, cursor = [], start
+    for a, b in hits:
+        if a >= start and b <= end:
+            pieces += [text[cursor:a], MARK[0], text[a:b], MARK[1]]
+            cursor = b
+    pieces.append(text[cursor:end])
+    return "".join(pieces)
+
+
+def mark(text: str, terms: list[str]) -> str:
+    """``text`` with its words that match a query term marked ``[...]``."""
+    return _marked(text, _hits(text, terms))
+
+
 def snippet(body: str | None, terms: list[str], width: int = 70) -> str:
-    """A folded window of the body around the first matched term (fold changes lengths, so the
-    window is cut from folded text, where positions agree with the match)."""
-    text = " ".join(fold(body or "").split())
-    hits = [text.find(v) for t in terms for v in term_variants(t) if v in text]
-    at = min(hits) if hits else 0
+    """A window of the body as stored (its display form, not the folded search key) around the
+    first word that matches, every matching word in it marked ``[...]``.
+
+    A word matches as the index matches: one of its folded words is a query term or the term
+    with or without the article and its clitics (``term_variants``). Shown folded, the window
+    read as misspelled Arabic ("الي", "كره السله")."""
+    text = " ".join((body or "").split())
+    hits = _hits(text, terms)
+    at = hits[0][0] if hits else 0
     start = max(0, at - width // 2)
-    piece = text[start:start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+    if start:  # begin at a word, not inside one
+        space = text.find(" ", start, at)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", max(start + 1, at + 1), end)
+        end = space if space != -1 and space >= (hits[0][1] if hits else 0) else end
+    return ("…" if start else "") + _marked(text, hits, start, end) + ("…" if end < len(text) else "")
 
 
 class Command(ScrapyCommand):
@@ -105,7 +143,7 @@ class Command(ScrapyCommand):
                 m = {k: v for k, v in m.items() if k != "body"} | {"snippet": snippet(m["body"], terms)}
                 print(printable_json(m))
             else:
-                title = printable(m["title"] or "(no title)")
+                title = mark(printable(m["title"] or ""), terms) or "(no title)"
                 print(f"{n}. {title}  [{printable(m['outlet'] or '-')} {printable((m['published_at'] or '')[:10])}]")
                 # decoded for reading: an Arabic slug is unreadable percent-encoded
                 print(f"   {printable(unquote(m['url'] or m['canonical_url'] or ''))}")
