@@ -14,7 +14,8 @@ Tables (see ``docs/storage.md``):
   index (PostgreSQL), written in the same transaction as the article.
 - ``runs``: one row per finished crawl of an outlet (outlet, spider, start and finish times, finish
   reason, and the run's numeric stats as JSON, see ``safe_run_stats``), written by
-  ``crawler.runs.RunRecorder``; read by ``scrapy outlets`` (``ArticleStore.latest_runs``).
+  ``crawler.runs.RunRecorder``; read by ``scrapy outlets`` (``ArticleStore.latest_runs``) and
+  ``scrapy report`` (``ArticleStore.runs``: failed fetches, drops, monitors, fallbacks per outlet).
 """
 
 from __future__ import annotations
@@ -361,6 +362,22 @@ def _non_empty(column: Column) -> Any:
     if kind in ("list", "map"):
         return column.is_not(None) & column.not_in(["", "[]", "{}"])
     return column.is_not(None) & (column != "")
+
+
+def _filtered(query: Any, outlet: str | Iterable[str] | None, since: str | None = None,
+              until: str | None = None) -> Any:
+    """``query`` over ``articles`` limited to one outlet or several, and to inclusive YYYY-MM-DD
+    bounds on the day of ``published_at`` (articles without a date are left out when either is given)."""
+    if isinstance(outlet, str):
+        query = query.where(articles.c.outlet == outlet)
+    elif outlet is not None:
+        query = query.where(articles.c.outlet.in_(list(outlet)))
+    day = func.substr(articles.c.published_at, 1, 10)
+    if since:
+        query = query.where(day >= since)
+    if until:
+        query = query.where(day <= until)
+    return query
 
 
 def _chunks(items: list[Any], size: int = _CHUNK) -> Iterator[list[Any]]:
@@ -754,16 +771,7 @@ class ArticleStore:
         day of ``published_at`` (articles without a date are left out when either is given);
         ``dedup``: leave out articles linked to an original by ``duplicate_of``.
         """
-        query = select(articles).order_by(articles.c[KEY_COLUMN])
-        if isinstance(outlet, str):
-            query = query.where(articles.c.outlet == outlet)
-        elif outlet is not None:
-            query = query.where(articles.c.outlet.in_(list(outlet)))
-        day = func.substr(articles.c.published_at, 1, 10)
-        if since:
-            query = query.where(day >= since)
-        if until:
-            query = query.where(day <= until)
+        query = _filtered(select(articles).order_by(articles.c[KEY_COLUMN]), outlet, since, until)
         if dedup:
             query = query.where(articles.c.duplicate_of.is_(None))
         with self.engine.connect() as conn:
@@ -802,19 +810,19 @@ class ArticleStore:
                 select(*cols).where(articles.c[KEY_COLUMN].in_([k for k, _ in ranked]))).mappings()}
         return [{**found[k], "score": float(s)} for k, s in ranked if k in found]
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, outlet: str | Iterable[str] | None = None, since: str | None = None) -> dict[str, Any]:
         """Totals and field coverage per outlet, computed in one grouped query.
 
         Coverage is the share of an outlet's rows whose field is known (non-empty). Rows without an
-        outlet are reported under the key None.
+        outlet are reported under the key None. ``outlet``, ``since``: as ``iter_articles``.
         """
         fields = list(FIELD_KINDS)
-        query = select(
+        query = _filtered(select(
             articles.c.outlet.label("group_outlet"),
             func.count().label("group_rows"),
             # labels are prefixed so the per-field sums never clash with the grouping columns
             *[func.sum(case((_non_empty(articles.c[f]), 1), else_=0)).label(f"known_{f}") for f in fields],
-        ).group_by(articles.c.outlet)
+        ), outlet, since).group_by(articles.c.outlet)
         per_outlet: dict[str | None, int] = {}
         coverage: dict[str | None, dict[str, float]] = {}
         with self.engine.connect() as conn:
@@ -823,6 +831,72 @@ class ArticleStore:
                 per_outlet[outlet] = n
                 coverage[outlet] = {f: (row[f"known_{f}"] or 0) / n for f in fields}
         return {"total": sum(per_outlet.values()), "per_outlet": per_outlet, "coverage": coverage}
+
+    def articles_per_day(self, outlet: str | Iterable[str] | None = None,
+                         since: str | None = None) -> dict[str | None, dict[str, int]]:
+        """{outlet: {publication day YYYY-MM-DD: articles}}; undated articles under the day ""."""
+        day = func.coalesce(func.substr(articles.c.published_at, 1, 10), "")
+        query = _filtered(select(articles.c.outlet, day.label("day"), func.count().label("n")), outlet, since) \
+            .group_by(articles.c.outlet, day)
+        out: dict[str | None, dict[str, int]] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                out.setdefault(row.outlet, {})[row.day] = row.n
+        return out
+
+    def latest_articles(self, per_outlet: int = 3, outlet: str | Iterable[str] | None = None,
+                        since: str | None = None) -> list[dict[str, Any]]:
+        """The ``per_outlet`` most recently published articles of each outlet (undated ones last):
+        dicts with outlet, outlet_name, url, title, authors, published_at, published_raw, first_seen."""
+        rank = func.row_number().over(partition_by=articles.c.outlet,
+                                      order_by=(articles.c.published_at.desc().nulls_last(),
+                                                articles.c.first_seen.desc()))
+        cols = [articles.c[n] for n in ("outlet", "outlet_name", "url", KEY_COLUMN, "title", "authors",
+                                        "published_at", "published_raw", "first_seen")]
+        ranked = _filtered(select(*cols, rank.label("rank")), outlet, since).subquery()
+        query = select(ranked).where(ranked.c.rank <= per_outlet).order_by(ranked.c.outlet, ranked.c.rank)
+        with self.engine.connect() as conn:
+            return [_decode({k: v for k, v in m.items() if k != "rank"}) for m in conn.execute(query).mappings()]
+
+    def duplicate_links(self, outlet: str | Iterable[str] | None = None, since: str | None = None,
+                        limit: int | None = None) -> list[dict[str, Any]]:
+        """Articles linked to an original (``duplicate_of``), with the original's outlet and title:
+        dicts with outlet, title, url, kind, published_at, original_outlet, original_title,
+        original_url (None when the original is no longer stored). ``outlet`` and ``since`` filter
+        the copies."""
+        original = articles.alias("original")
+        query = _filtered(select(
+            articles.c.outlet, articles.c.title, articles.c.url, articles.c.published_at,
+            articles.c.duplicate_kind.label("kind"), articles.c.duplicate_of,
+            original.c.outlet.label("original_outlet"), original.c.title.label("original_title"),
+            original.c.url.label("original_url"),
+        ).select_from(articles.outerjoin(original, original.c[KEY_COLUMN] == articles.c.duplicate_of))
+            .where(articles.c.duplicate_of.is_not(None)), outlet, since) \
+            .order_by(articles.c.published_at.desc().nulls_last(), articles.c[KEY_COLUMN])
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(m) for m in conn.execute(query).mappings()]
+
+    def duplicate_pairs(self, outlet: str | Iterable[str] | None = None,
+                        since: str | None = None) -> dict[tuple[str, str | None, str | None], int]:
+        """{(copy's outlet, original's outlet or None when it is gone, kind): copies}, filtered as
+        ``duplicate_links``."""
+        original = articles.alias("original")
+        query = _filtered(select(articles.c.outlet, original.c.outlet.label("original_outlet"),
+                                 articles.c.duplicate_kind, func.count().label("n"))
+                          .select_from(articles.outerjoin(original, original.c[KEY_COLUMN] == articles.c.duplicate_of))
+                          .where(articles.c.duplicate_of.is_not(None)), outlet, since) \
+            .group_by(articles.c.outlet, original.c.outlet, articles.c.duplicate_kind)
+        with self.engine.connect() as conn:
+            return {(r.outlet, r.original_outlet, r.duplicate_kind): r.n for r in conn.execute(query)}
+
+    def outlet_names(self) -> set[str]:
+        """Every outlet the store holds articles or runs of."""
+        query = select(articles.c.outlet).where(articles.c.outlet.is_not(None)).distinct() \
+            .union(select(runs.c.outlet).distinct())
+        with self.engine.connect() as conn:
+            return set(conn.execute(query).scalars())
 
     # ----- runs ---------------------------------------------------------------------------------
 

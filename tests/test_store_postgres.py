@@ -15,6 +15,7 @@ from crawler.items import Article
 from crawler.storage import ArticleStore
 from pipelines.store import StorePipeline
 from tests.pg import PostgresServer, unavailable_reason
+from tests.test_report_store import test_report_reads  # noqa: F401 - run against the PostgreSQL `store`
 from tests.test_search import ROWS
 from tests.test_self_healing_unit import (  # noqa: F401 - collected here, run against the PostgreSQL `store`
     test_runs_are_stored_and_read_newest_per_outlet,
