@@ -140,10 +140,14 @@ def test_command_writes_file_and_card(db: Path, tmp_path: Path) -> None:
     (["--format", "xml"], "unknown format 'xml'"),
     (["--since", "yesterday"], "--since must be a day as YYYY-MM-DD"),
     (["extra"], "unexpected argument 'extra'"),
+    # an outlet neither a module nor in the store: "0 articles" and exit 0 read as "collected nothing"
+    (["--outlet", "nosuch"], "--outlet: unknown outlet 'nosuch' (no outlet module, nothing stored under it; "),
+    (["--outlet", "sout"], "did you mean south?"),
+    (["--outlet", " , "], "--outlet needs one or more outlet slugs"),
 ])
 def test_command_errors_are_one_line(db: Path, tmp_path: Path, args: list[str], message: str) -> None:
     done = scrapy("export", *args, "-o", str(tmp_path / "e.jsonl"), "-s", f"SQLITE_PATH={db}")
-    assert done.returncode == 1
+    assert done.returncode == 2  # a usage error, as scrapy crawl's
     assert message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 

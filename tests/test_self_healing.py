@@ -286,11 +286,13 @@ def test_outlets_lists_the_drifted_module_first(runs_store):
     (["--since", "last tuesday"], "scrapy outlets: --since: cannot read date 'last tuesday'"),
     (["--outlet", " , "], "scrapy outlets: --outlet needs one or more outlet slugs"),
     (["youm7"], "scrapy outlets: unexpected argument 'youm7'"),
+    (["--outlet", "youm7,nosuch"], "scrapy outlets: --outlet: unknown outlet 'nosuch' (no outlet module, nothing "
+                                   "stored under it; `scrapy list` names the outlet modules)"),
 ])
 def test_outlets_bad_options_are_one_line_errors(tmp_path, args, message):
     ArticleStore(f"sqlite:///{tmp_path / 'store.sqlite3'}").close()  # an empty store
     result = outlets_cmd(tmp_path / "store.sqlite3", *args)
-    assert result.returncode == 1
+    assert result.returncode == 2  # a usage error, as scrapy crawl's
     assert result.stderr.strip() == message or result.stderr.strip().startswith(message), result.stderr
     assert "Traceback" not in result.stderr
 

@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 from scrapy.commands import ScrapyCommand
 
 from crawler.items import FIELD_KINDS, SCHEMA_VERSION
+from crawler.options import EXIT_USAGE, UsageError, check_outlets, module_outlets, outlet_list
 from crawler.storage import ArticleStore, StoreError
 
 FORMATS = ("jsonl", "parquet", "csv")
@@ -229,7 +230,8 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--format", dest="fmt", default="jsonl", help="jsonl (default), parquet or csv")
-        parser.add_argument("--outlet", action="append", default=[], help="only this outlet (repeatable)")
+        parser.add_argument("--outlet", action="append", default=None,
+                            help="only this outlet (repeatable, or comma-separated)")
         parser.add_argument("--since", help="first publication day, YYYY-MM-DD (inclusive)")
         parser.add_argument("--until", help="last publication day, YYYY-MM-DD (inclusive)")
         parser.add_argument("--dedup", action="store_true", help="leave out articles linked as duplicates")
@@ -237,25 +239,33 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:
-            return self._fail(f"unexpected argument {args[0]!r}")
+            return self._fail(f"unexpected argument {args[0]!r}", EXIT_USAGE)
         fmt = (opts.fmt or "").lower()
         if fmt not in FORMATS:
-            return self._fail(f"unknown format {opts.fmt!r}: choose one of {', '.join(FORMATS)}")
+            return self._fail(f"unknown format {opts.fmt!r}: choose one of {', '.join(FORMATS)}", EXIT_USAGE)
         path = Path(opts.path or f"data/export/articles.{fmt}")
         if path.is_dir():
-            return self._fail(f"output {path} is a folder; name a file")
+            return self._fail(f"output {path} is a folder; name a file", EXIT_USAGE)
+        try:
+            outlets = outlet_list(opts.outlet)
+        except UsageError as exc:
+            return self._fail(str(exc), EXIT_USAGE)
         try:
             store = ArticleStore.from_settings(self.settings, create=False)  # a typo must not make a store
         except StoreError as exc:
             return self._fail(str(exc))
         try:
-            card = export(store, fmt, path, opts.outlet, opts.since, opts.until, opts.dedup)
-        except ExportError as exc:
-            return self._fail(str(exc))
+            if outlets:
+                check_outlets(outlets, module_outlets(self.settings) | store.outlet_names())
+            card = export(store, fmt, path, outlets, opts.since, opts.until, opts.dedup)
+        except (ExportError, UsageError) as exc:
+            return self._fail(str(exc), EXIT_USAGE)
         finally:
             store.close()
         print(f"{card['rows']} articles -> {path} (card: {path.name}.card.md, {path.name}.card.json)")
 
-    def _fail(self, message: str) -> None:
+    def _fail(self, message: str, status: int = 1) -> None:
+        """One line on stderr; status 2 for a bad option value (as ``scrapy crawl``), 1 for a store
+        that cannot be read."""
         print(f"scrapy export: {message}", file=sys.stderr)
-        self.exitcode = 1
+        self.exitcode = status

@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from crawler.monitors import CORE_FIELDS
+from crawler.options import EXIT_USAGE, UsageError, check_outlets, module_outlets, outlet_list
 from crawler.runs import run_health
 from crawler.spider import parse_when
 from crawler.storage import ArticleStore, StoreError, database_url
@@ -91,16 +92,15 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:
-            return self._fail(f"unexpected argument {args[0]!r} (options: --since, --outlet, --json)")
+            return self._fail(f"unexpected argument {args[0]!r} (options: --since, --outlet, --json)", EXIT_USAGE)
         try:
             since = parse_when(opts.since)
         except ValueError as exc:
-            return self._fail(f"--since: {exc}")
-        outlets = None
-        if opts.outlet is not None:
-            outlets = [o.strip() for o in opts.outlet.split(",") if o.strip()]
-            if not outlets:
-                return self._fail("--outlet needs one or more outlet slugs, e.g. --outlet youm7,lbci")
+            return self._fail(f"--since: {exc}", EXIT_USAGE)
+        try:
+            outlets = outlet_list(opts.outlet)
+        except UsageError as exc:
+            return self._fail(str(exc), EXIT_USAGE)
         missing = _missing_sqlite_file(self.settings)
         if missing:  # opening would create an empty store there: a typo'd path must not look like "no runs"
             return self._fail(f"no article store at {missing} (run a crawl first, or set SQLITE_PATH / DATABASE_URL)")
@@ -109,7 +109,11 @@ class Command(ScrapyCommand):
         except StoreError as exc:
             return self._fail(str(exc))
         try:
+            if outlets:
+                check_outlets(outlets, module_outlets(self.settings) | store.outlet_names())
             latest = store.latest_runs(outlets, since)
+        except UsageError as exc:
+            return self._fail(str(exc), EXIT_USAGE)
         except SQLAlchemyError as exc:
             return self._fail(f"cannot read the runs of {store.shown}: {type(exc).__name__}")
         finally:
@@ -132,12 +136,9 @@ class Command(ScrapyCommand):
                 print(f"\nno run stored{' since ' + opts.since if opts.since else ''}: {', '.join(never)}")
 
     def _outlet_slugs(self) -> list[str]:
-        from scrapy.spiderloader import get_spider_loader
+        return sorted(module_outlets(self.settings))
 
-        from crawler.spider import outlet_spiders
-
-        return [cls.outlet.slug for cls in outlet_spiders(get_spider_loader(self.settings)) if cls.outlet.domains]
-
-    def _fail(self, message: str) -> None:
+    def _fail(self, message: str, status: int = 1) -> None:
+        """One line on stderr; status 2 for a bad option value, 1 for a store that cannot be read."""
         print(f"scrapy outlets: {message}", file=sys.stderr)
-        self.exitcode = 1
+        self.exitcode = status
