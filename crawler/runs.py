@@ -39,8 +39,16 @@ class RunRecorder:
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
-        stats = self.crawler.stats.get_stats()
+    def spider_closed(self, spider: Any, reason: str) -> Any:
+        # off the reactor thread: a locked or unreachable store may take STORE_TIMEOUT to answer,
+        # and other crawls of the process (crawlall) must not wait for it; the close waits for the
+        # returned Deferred
+        from twisted.internet.threads import deferToThread
+
+        stats = dict(self.crawler.stats.get_stats())
+        return deferToThread(self._record, spider, reason, stats)
+
+    def _record(self, spider: Any, reason: str, stats: dict[str, Any]) -> None:
         outlet = getattr(getattr(spider, "outlet", None), "slug", None) or spider.name
         try:
             store = ArticleStore.from_settings(self.crawler.settings)

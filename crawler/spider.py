@@ -162,6 +162,11 @@ class NewsSpider(scrapy.Spider):
             self.limit = int(limit) if limit not in (None, "") else None
         except ValueError:
             raise ValueError(f"limit must be a whole number, not {limit!r}") from None
+        # checked here too, not only by `scrapy crawl`: scrapyd and runspider start spiders directly
+        if self.limit is not None and self.limit < 1:
+            raise ValueError(f"limit must be 1 or more, not {limit!r}")
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since ({since}) is after until ({until}): the date window is empty")
         self.allowed_domains = list(self.outlet.domains)
         if sources:
             self.start_sources = tuple(Source(u.strip(), "override", pages=3) for u in sources.split(",") if u.strip())

@@ -168,3 +168,19 @@ def test_read_only_commands_never_create_a_store(tmp_path, command):
                           "DATABASE_URL)"
     assert not missing.exists() and not missing.parent.exists()
     assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"limit": "0"}, "limit must be 1 or more"),
+    ({"limit": "-5"}, "limit must be 1 or more"),
+    ({"since": "2026-02-01", "until": "2026-01-01"}, "is after until"),
+])
+def test_the_spider_itself_refuses_bad_values(kwargs, message):
+    """scrapyd and `scrapy runspider` start a spider without `scrapy crawl`'s checks."""
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.project import get_project_settings
+
+    spider_cls = SpiderLoader.from_settings(get_project_settings()).load("youm7")
+    with pytest.raises(ValueError, match=message):
+        spider_cls(**kwargs)
+    assert spider_cls(limit="3", since="2026-01-01", until="2026-02-01").limit == 3
