@@ -151,6 +151,14 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PAGE_WORKERS = "auto"
 PAGE_WORKERS_AFTER = 50
 
+# Archives as input (`scrapy crawl archive -a warc=...`, `scrapy archive`; docs/scaling.md):
+# ARCHIVE_CC_BASE: where "crawl-data/..." keys are read from instead of data.commoncrawl.org (a
+# mirror); ARCHIVE_PAGES_IN_FLIGHT: records read ahead of the pipelines per archive;
+# ARCHIVE_WORKER: the name a worker records its archives under (default host:pid).
+ARCHIVE_CC_BASE = None
+ARCHIVE_PAGES_IN_FLIGHT = 8
+ARCHIVE_WORKER = None
+
 # Each outlet's boilerplate, learned from the crawl (crawler/templates.py): a body line seen in at
 # least TEMPLATE_MIN_ARTICLES of an outlet's articles (and TEMPLATE_MIN_SHARE of its articles over
 # those days, over TEMPLATE_MIN_DAYS days, printed by no other outlet within
