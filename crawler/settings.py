@@ -118,7 +118,9 @@ RENDER_ENGINE = "playwright"  # or "off"
 RENDER_WAIT = 0.5  # seconds scripts may run after load
 
 # Storage: SQLite (embedded) unless DATABASE_URL names another SQLAlchemy URL.
-SQLITE_PATH = "data/articles.sqlite3"
+# SQLITE_PATH from the environment too: `export SQLITE_PATH=data/demo/articles.sqlite3` points every
+# command of a shell at the demo's store (README, "The first hour").
+SQLITE_PATH = os.environ.get("SQLITE_PATH") or "data/articles.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL") or None  # secret: from the environment, see REDIS_URL
 STORE_BATCH_SIZE = 200
 STORE_ENABLED = True

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The offline demo = the main job: set up a virtualenv, then run a real `scrapy crawl` of every
 # outlet, served from the bundled WARC archive (pages we wrote, modelled on each outlet's markup),
-# into the default SQLite store and a JSONL file, and print what was stored.
+# into the demo's own SQLite store data/demo/articles.sqlite3 (never the default store
+# data/articles.sqlite3, which holds your own crawls) and a JSONL file, print what was stored, and
+# end by writing the crawl report data/demo/report.html and printing its path. The README's "first
+# hour" commands read the same store (export SQLITE_PATH=data/demo/articles.sqlite3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Set up once, and again whenever pyproject.toml (the dependencies) or EXTRAS changed since: a .venv made
 # before a dependency was added would otherwise fail the README's test command.
 # The extras the test suite uses (services it cannot find are skipped with a reason).
-EXTRAS=".[test,distributed,render,postgres,archive]"
+EXTRAS=".[test,distributed,render,postgres,archive,report]"
 STAMP=.venv/.pyproject.sha1
 WANT=$( (cat pyproject.toml; echo "$EXTRAS") | sha1sum | cut -d' ' -f1)
 if [[ ! -x .venv/bin/scrapy || "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]]; then
@@ -26,7 +29,7 @@ fi
 ARCHIVE=demo/demo.warc.gz
 OUT=data/demo
 mkdir -p "$OUT"
-rm -f "$OUT/articles.sqlite3"* "$OUT/articles.jsonl"
+rm -f "$OUT/articles.sqlite3"* "$OUT/articles.jsonl" "$OUT/report.html"
 
 crawl() {
   .venv/bin/scrapy crawl "$@" \
@@ -52,3 +55,8 @@ echo "== stored in $OUT/articles.sqlite3 (JSONL: $OUT/articles.jsonl)"
 echo
 echo "== outlet modules, from the stats each run stored (scrapy outlets)"
 .venv/bin/scrapy outlets -s SQLITE_PATH="$OUT/articles.sqlite3"
+
+echo
+echo "== the README's commands read this store after: export SQLITE_PATH=$OUT/articles.sqlite3"
+echo "== the crawl report (scrapy report): open it in a browser, it needs no network"
+.venv/bin/scrapy report -s SQLITE_PATH="$OUT/articles.sqlite3" -o "$OUT/report.html"
