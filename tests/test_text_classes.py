@@ -227,3 +227,14 @@ def test_a_post_whose_attribution_was_lost():
     r = segment(f"{S1}\n\nNew bus line opens today! #CityTransit pic.twitter.com/Qw3rTy12\n\n{S2}")
     assert r["embeds"] == []
     assert r["body"] == f"{S1}\n\n{S2}"
+
+
+@pytest.mark.parametrize("header", ["الأكثر قراءة", "آخر الأخبار", "مقالات ذات صلة"])
+def test_a_widget_above_the_story_does_not_swallow_it(header):
+    widget = f"{header}\nارتفاع أسعار الذهب في السوق المحلية\nافتتاح معرض للكتاب في الإسكندرية"
+    assert segment(f"{widget}\n\n{S1}\n\n{S2}")["body"] == f"{S1}\n\n{S2}"
+
+
+def test_a_widget_below_the_story_still_takes_its_teasers():
+    teaser = "ملخص لخبر آخر في الموقع يتحدث عن ارتفاع أسعار الخضار في الأسواق المحلية هذا الأسبوع."
+    assert segment(f"{S1}\n\n{S2}\n\nالأكثر قراءة\nخبر عن الطقس\n\n{teaser}")["body"] == f"{S1}\n\n{S2}"

@@ -452,6 +452,7 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
     chrome_before = False
     after_byline_marker = False
     n = len(lines)
+    had_text = [bool(ln and ln.strip()) for ln in lines]  # before any line is taken: where paragraphs break
     for i in range(n):
         line = lines[i]
         if line is None or not line.strip():
@@ -463,6 +464,9 @@ def _classify(lines: list[str | None], res: _Result, reference: datetime | None,
         if not k:
             lines[i] = None
             continue
+        if mode and kept == 0 and i > 0 and not had_text[i - 1] and _words(line) >= 10 \
+                and not _BULLET.match(line) and _is_sentence(line):
+            mode = ""  # a widget above the story ("آخر الأخبار" and its headlines) ends where it starts
         if mode == "sidebar":
             lines[i] = None
             continue
