@@ -39,14 +39,15 @@ class RunRecorder:
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
-    def spider_closed(self, spider: Any, reason: str) -> Any:
+    async def spider_closed(self, spider: Any, reason: str) -> None:
         # off the reactor thread: a locked or unreachable store may take STORE_TIMEOUT to answer,
-        # and other crawls of the process (crawlall) must not wait for it; the close waits for the
-        # returned Deferred
+        # and other crawls of the process (crawlall) must not wait for it; the close waits for it.
+        # A coroutine, not a returned Deferred: Scrapy 2.13+ warns about those in every crawl log.
+        from scrapy.utils.defer import maybe_deferred_to_future
         from twisted.internet.threads import deferToThread
 
         stats = dict(self.crawler.stats.get_stats())
-        return deferToThread(self._record, spider, reason, stats)
+        await maybe_deferred_to_future(deferToThread(self._record, spider, reason, stats))
 
     def _record(self, spider: Any, reason: str, stats: dict[str, Any]) -> None:
         outlet = getattr(getattr(spider, "outlet", None), "slug", None) or spider.name
