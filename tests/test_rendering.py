@@ -336,7 +336,9 @@ def splash_url(tmp_path):
     if os.environ.get("SPLASH_URL"):
         yield os.environ["SPLASH_URL"]
         return
-    pytest.importorskip("scrapy_splash", reason="scrapy-splash is not installed (pip install scrapy-splash)")
+    if importlib.util.find_spec("scrapy_splash") is None:
+        pytest.skip("scrapy-splash is not installed (pip install -e '.[render]')")
+    import crawler.splash_compat  # noqa: F401 - scrapy_splash imports only after its shim (any test order)
     venv = Path(os.environ.get("SPLASH_VENV", ROOT / ".venv-splash"))
     if not (venv / "bin" / "python").exists() or shutil.which("Xvfb") is None:
         pytest.skip("Splash is not installed (bash .ci/splash.sh install)")
