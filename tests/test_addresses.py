@@ -56,3 +56,26 @@ def test_the_guard_is_wired_before_robots_txt():
     assert settings.getdict("DOWNLOADER_MIDDLEWARES")[path] < 100  # RobotsTxtMiddleware
     assert path in settings.getdict("SPIDER_MIDDLEWARES")
     assert settings.getbool("ALLOW_PRIVATE_ADDRESSES") is False
+
+
+def _guard(settings: dict):
+    from crawler.middlewares.addresses import PrivateAddressGuard
+
+    return PrivateAddressGuard.from_crawler(get_crawler(Spider, settings))
+
+
+def test_the_configured_splash_service_is_reachable_and_only_it():
+    """scrapy-splash sends each rendered page through the chain again as a request to SPLASH_URL:
+    that operator-configured origin is allowed, another port of the same machine is not."""
+    import asyncio
+
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+
+    guard = _guard({"SPLASH_URL": "http://127.0.0.1:8050"})
+    assert asyncio.run(guard.process_request(Request("http://127.0.0.1:8050/render.html"))) is None
+    with pytest.raises(IgnoreRequest):
+        asyncio.run(guard.process_request(Request("http://127.0.0.1:8051/render.html")))
+    without = _guard({})
+    with pytest.raises(IgnoreRequest):
+        asyncio.run(without.process_request(Request("http://127.0.0.1:8050/render.html")))

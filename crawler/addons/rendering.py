@@ -25,6 +25,7 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.settings import BaseSettings
 
+from crawler.redact import redact
 from crawler.rendering import CHROMIUM_ARGS, ENGINES, RenderMiddleware, find_chromium, spider_needs_js
 
 logger = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ class RenderingAddon:
         # the Splash middleware, as scrapy-splash requires, so Splash's answers are decoded first.
         settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", SplashCompatMiddleware, 725)
         settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", HttpCompressionMiddleware, 810)
-        logger.info("Rendering JavaScript pages with Splash at %s", settings.get("SPLASH_URL"))
+        logger.info("Rendering JavaScript pages with Splash at %s", redact(settings.get("SPLASH_URL")))
 
     def _wire_playwright(self, settings: BaseSettings) -> None:
         try:

@@ -15,6 +15,8 @@ Exceptions:
   or a test server on 127.0.0.1 may fetch from it (only from it: another port of the same
   machine is still refused). They are learnt from the spider's ``start()`` output, not from
   requests coming back from a shared queue, which anyone who can write to Redis could forge;
+- the origin of ``SPLASH_URL``: the operator configured that rendering service, and scrapy-splash
+  sends every rendered page through this chain again as a request to it;
 - ``ALLOW_PRIVATE_ADDRESSES = True`` turns the guard off (a crawl of an intranet);
 - a replayed crawl (``REPLAY_WARC``) makes no connection, so there is nothing to guard.
 
@@ -93,6 +95,9 @@ class PrivateAddressGuard:
         self.crawler = crawler
         self.stats = crawler.stats
         self.allowed = _ORIGINS.setdefault(crawler, set())
+        splash = origin(crawler.settings.get("SPLASH_URL") or "")
+        if splash is not None:
+            self.allowed.add(splash)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PrivateAddressGuard:
