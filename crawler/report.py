@@ -397,8 +397,8 @@ def _link(url: Any, text_html: str) -> str:
 
 
 def _when(value: Any) -> str:
-    """A stored time shown to the second (the store keeps what the page said: some pages give
-    milliseconds); a date alone stays a date."""
+    """A stored time shown to the second (rows stored before timestamps were cut to seconds may
+    hold milliseconds); a date alone stays a date."""
     text = str(value or "")
     if len(text) <= 10:
         return text

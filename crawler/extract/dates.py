@@ -32,7 +32,9 @@ def _zone(tz: str | None):
 
 
 def format_dt(dt: datetime) -> str:
-    return dt.isoformat(timespec="milliseconds" if dt.microsecond else "seconds")
+    # one precision for every stored timestamp: seconds (pages that print milliseconds keep them
+    # in the raw text beside the parsed value)
+    return dt.isoformat(timespec="seconds")
 
 
 # .NET's invariant culture writes "11/7/2026 9:05:00 PM": month first, 12-hour clock, no zone.
