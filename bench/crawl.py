@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -138,46 +139,60 @@ def serve(pages_ref: dict) -> ThreadingHTTPServer:
 
 
 class TreeSampler(threading.Thread):
-    """Samples a process and its descendants (page workers, their fork server) with psutil every
-    50 ms: peak memory of the whole tree (PSS: pages shared by forked workers counted once), and
-    the CPU time of each descendant (the crawl process's own CPU comes from getrusage).
+    """Samples a process and its descendants (page workers, their fork server) with psutil: the
+    CPU time of each descendant every 50 ms (the crawl process's own CPU comes from getrusage),
+    and peak memory of the whole tree (PSS: pages shared by forked workers counted once) every
+    0.5 s. PSS is dear to read (the kernel walks every page: ~8 ms for a 300 MB process), and
+    at 50 ms it took ~0.4 CPU of this 2-CPU machine from the crawls with page workers.
     ``ru_maxrss`` of a child is no good here: a child forked from this process counts this
     process's memory (the site held in memory) until it execs."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.root, self.peak_rss, self.cpu = psutil.Process(pid), 0, {}
+        self.root, self.peak_rss, self.cpu, self.roles = psutil.Process(pid), 0, {}, {}
         self.done = threading.Event()
 
     def run(self) -> None:
+        tick = 0
         while not self.done.is_set():
             try:
                 tree = [self.root, *self.root.children(recursive=True)]
             except psutil.NoSuchProcess:
                 return
-            total = 0
+            total, memory = 0, tick % 10 == 0
             for proc in tree:
                 try:
                     with proc.oneshot():
-                        mem = proc.memory_full_info()
-                        total += getattr(mem, "pss", mem.rss)
+                        if memory:
+                            mem = proc.memory_full_info()
+                            total += getattr(mem, "pss", mem.rss)
                         if proc.pid != self.root.pid:
                             times = proc.cpu_times()
                             self.cpu[proc.pid] = max(self.cpu.get(proc.pid, 0.0), times.user + times.system)
+                            if proc.pid not in self.roles:
+                                self.roles[proc.pid] = self.role(proc)
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     continue
             self.peak_rss = max(self.peak_rss, total)
+            tick += 1
             self.done.wait(0.05)
 
-    def descendants_cpu(self) -> float:
-        return sum(self.cpu.values())
+    def role(self, proc: psutil.Process) -> str:
+        cmdline = " ".join(proc.cmdline())
+        if "forkserver" in cmdline:
+            return "forkserver" if proc.ppid() == self.root.pid else "worker"
+        return "other"
+
+    def descendants_cpu(self, role: str | None = None) -> float:
+        return sum(v for pid, v in self.cpu.items() if role is None or self.roles.get(pid) == role)
 
 
-def run(cmd: list[str], cwd: Path) -> dict:
+def run(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
+                                env={**os.environ, **env} if env else None)
         sampler = TreeSampler(proc.pid)
         sampler.start()
         proc.wait()
@@ -195,14 +210,106 @@ def run(cmd: list[str], cwd: Path) -> dict:
     own = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     workers = int((re.search(r"'workers/processes': (\d+)", stats) or [0, 0])[1])
     cpu = own + sampler.descendants_cpu()
+    steps = {k: int(v) / 1e6 for k, v in re.findall(r"'workers/cpu_us/([^']+)': (\d+)", stats)}
     return {"pages": pages, "items": items, "elapsed": elapsed, "wall": wall, "pps": pages / elapsed,
-            "cpu_ms": 1000 * cpu / max(pages, 1), "rss_mb": sampler.peak_rss / 2**20, "workers": workers}
+            "cpu_ms": 1000 * cpu / max(pages, 1), "rss_mb": sampler.peak_rss / 2**20, "workers": workers,
+            "own_cpu": own, "worker_cpu": sampler.descendants_cpu("worker"),
+            "forkserver_cpu": sampler.descendants_cpu("forkserver"), "other_cpu": sampler.descendants_cpu("other"),
+            "worker_steps": steps}
+
+
+PROFILE_NOTE = """\
+Per process, CPU ms per page (one run each, page workers on; {pages} pages). Crawl process: its
+threads' CPU clocks (bench/crawl_profile.py), each item pipeline's process_item and the pages'
+submission to the workers timed in the reactor thread; page workers: their own step timings
+(PAGE_WORKERS_PROFILE), the rest being the round trip's share (unpickling the page, building the
+Response, pickling the item) and the pool's start."""
+
+
+def crawl_commands(base: str, tmp: Path, pair: int) -> dict[str, tuple[list[str], Path]]:
+    py = [sys.executable, "-m", "scrapy"]
+    spool = ["-s", f"SPOOL_PATH={tmp / 'spool.jsonl'}"]
+    one = ["-s", "PAGE_WORKERS=0"]
+    outlet = py + ["crawl", "youm7", "-a", f"sources={base}/youm7-sitemap.xml", *COMMON, *spool]
+    generic = py + ["crawl", "generic", "-a", f"start={base}/generic-sitemap.xml", *COMMON, *spool]
+    return {
+        "plain": (py + ["runspider", str(tmp / "plain.py"), "-a", f"sitemap={base}/youm7-sitemap.xml", *COMMON], tmp),
+        "outlet": (outlet + ["-s", f"SQLITE_PATH={tmp / f'store-{pair}.sqlite3'}"], ROOT),
+        "generic": (generic + ["-s", f"SQLITE_PATH={tmp / f'g-{pair}.sqlite3'}"], ROOT),
+        "outlet-1p": (outlet + ["-s", f"SQLITE_PATH={tmp / f'o1-{pair}.sqlite3'}", *one], ROOT),
+        "generic-1p": (generic + ["-s", f"SQLITE_PATH={tmp / f'g1-{pair}.sqlite3'}", *one], ROOT),
+    }
+
+
+def profile_args(tmp: Path, name: str, cprofile: bool) -> tuple[list[str], dict, Path]:
+    """Settings and environment that load bench/crawl_profile.py into the crawl process."""
+    sys.path.insert(0, str(ROOT))
+    from crawler import settings as project
+
+    out = tmp / f"profile-{name}.json"
+    extensions = {**project.EXTENSIONS, "crawl_profile.Profile": 0}
+    args = ["-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"BENCH_PROFILE_OUT={out}",
+            "-s", "PAGE_WORKERS_PROFILE=True"]
+    if cprofile:
+        args += ["-s", f"BENCH_CPROFILE={ROOT / f'profile-{name}.prof'}"]
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "bench"), os.environ.get("PYTHONPATH")]))}
+    return args, env, out
+
+
+def print_profile(results: dict[str, tuple[dict, dict]]) -> None:
+    names = list(results)
+    rows: list[tuple[str, list[float | None]]] = []
+
+    def row(label: str, values: list[float | None]) -> None:
+        rows.append((label, values))
+
+    per = {n: 1000 / results[n][0]["pages"] for n in names}
+    crawl = {n: results[n][1] for n in names}
+    row("crawl process, all threads", [crawl[n]["process"] * per[n] for n in names])
+    row("  start-up (imports, settings, store open) to engine start",
+        [crawl[n].get("startup", 0) * per[n] for n in names])
+    row("  reactor thread after start", [(crawl[n]["thread/reactor"] - crawl[n].get("startup", 0)) * per[n]
+                                         for n in names])
+    pipes = sorted({k for n in names for k in crawl[n] if k.startswith("pipeline/")},
+                   key=lambda k: -max(crawl[n].get(k, 0) for n in names))
+    for key in pipes:
+        row(f"    {key.split('/', 1)[1]}.process_item", [crawl[n].get(key, 0) * per[n] for n in names])
+    row("    pages sent to the workers (submit)", [crawl[n].get("reactor/submit_to_workers", 0) * per[n] for n in names])
+    row("    the rest: Scrapy engine, downloader, spider callbacks, stats, logging",
+        [(crawl[n]["thread/reactor"] - crawl[n].get("startup", 0) - sum(crawl[n].get(k, 0) for k in pipes)
+          - crawl[n].get("reactor/submit_to_workers", 0)) * per[n] for n in names])
+    row("  process pool threads (pickle pages, unpickle items)", [crawl[n].get("thread/pool", 0) * per[n] for n in names])
+    row("  store writer thread (SQLite upserts, search index)",
+        [crawl[n].get("thread/store-writer", 0) * per[n] for n in names])
+    row("  other threads (thread pools)", [crawl[n].get("thread/other", 0) * per[n] for n in names])
+    row("page workers, all", [results[n][0]["worker_cpu"] * per[n] for n in names])
+    steps = sorted({k for n in names for k in results[n][0]["worker_steps"]},
+                   key=lambda k: ["parse", "extract"].index(k) if k in ("parse", "extract") else 2)
+    for step in steps:
+        label = {"parse": "decode + parse", "extract": "extraction (page_item)"}.get(step, f"{step} stage")
+        row(f"  {label}", [results[n][0]["worker_steps"].get(step, 0) * per[n] for n in names])
+    row("  the rest: round trip (page in, item out), pool start",
+        [(results[n][0]["worker_cpu"] - sum(results[n][0]["worker_steps"].values())) * per[n] for n in names])
+    row("fork server (imports the spider and pipelines once)", [results[n][0]["forkserver_cpu"] * per[n] for n in names])
+    row("all processes", [results[n][0]["cpu_ms"] for n in names])
+    width = max(len(label) for label, _ in rows)
+    print(f"{'':<{width}}" + "".join(f"{n:>11}" for n in names))
+    for label, values in rows:
+        print(f"{label:<{width}}" + "".join(f"{v:11.2f}" if v is not None else f"{'':>11}" for v in values))
+    print("pages/s: " + ", ".join(f"{n} {results[n][0]['pps']:.1f}" for n in names))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=2000)
     ap.add_argument("--pairs", type=int, default=2)
+    ap.add_argument("--only", default="plain,outlet,generic,outlet-1p,generic-1p",
+                    help="comma-separated runs of each pair (plain must be one of them for the ratios)")
+    ap.add_argument("--profile", action="store_true",
+                    help="one profiled run each of the --only crawls (default outlet,generic): CPU per page "
+                         "per process and step, no ratios")
+    ap.add_argument("--cprofile", action="store_true",
+                    help="with --profile: also a cProfile of each crawl's reactor thread, profile-<run>.prof")
     args = ap.parse_args()
     pages: dict = {}
     server = serve(pages)
@@ -212,25 +319,29 @@ def main() -> None:
     size = sum(len(b) for p, (b, _) in pages.items() if not p.endswith((".xml", ".txt"))) / (2 * args.pages)
     print(f"site: {args.pages} pages per markup, mean {size / 1024:.0f} KB, built in {time.perf_counter() - t0:.1f} s; "
           f"server {base}")
+    only = [n for n in args.only.split(",") if n]
+    if args.profile and "--only" not in sys.argv:
+        only = ["outlet", "generic"]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         (tmp / "plain.py").write_text(PLAIN_SPIDER)
-        py = [sys.executable, "-m", "scrapy"]
-        runs: dict[str, list[dict]] = {"plain": [], "outlet": [], "generic": [], "outlet-1p": [], "generic-1p": []}
+        if args.profile:
+            results = {}
+            for name in only:
+                cmd, cwd = crawl_commands(base, tmp, 0)[name]
+                extra, env, out = profile_args(tmp, name, args.cprofile)
+                r = run(cmd + extra, cwd=cwd, env=env)
+                results[name] = (r, json.loads(out.read_text()))
+            server.shutdown()
+            print(PROFILE_NOTE.format(pages=args.pages))
+            print_profile(results)
+            return
+        runs: dict[str, list[dict]] = {name: [] for name in only}
         for pair in range(args.pairs):
-            db = tmp / f"store-{pair}.sqlite3"
-            runs["plain"].append(run(py + ["runspider", str(tmp / "plain.py"), "-a", f"sitemap={base}/youm7-sitemap.xml",
-                                           *COMMON], cwd=tmp))
-            runs["outlet"].append(run(py + ["crawl", "youm7", "-a", f"sources={base}/youm7-sitemap.xml", *COMMON,
-                                            "-s", f"SQLITE_PATH={db}", "-s", f"SPOOL_PATH={tmp / 'spool.jsonl'}"], cwd=ROOT))
-            runs["generic"].append(run(py + ["crawl", "generic", "-a", f"start={base}/generic-sitemap.xml", *COMMON,
-                                             "-s", f"SQLITE_PATH={tmp / f'g-{pair}.sqlite3'}",
-                                             "-s", f"SPOOL_PATH={tmp / 'spool.jsonl'}"], cwd=ROOT))
-            one = ["-s", "PAGE_WORKERS=0", "-s", f"SPOOL_PATH={tmp / 'spool.jsonl'}"]
-            runs["outlet-1p"].append(run(py + ["crawl", "youm7", "-a", f"sources={base}/youm7-sitemap.xml", *COMMON,
-                                               "-s", f"SQLITE_PATH={tmp / f'o1-{pair}.sqlite3'}", *one], cwd=ROOT))
-            runs["generic-1p"].append(run(py + ["crawl", "generic", "-a", f"start={base}/generic-sitemap.xml", *COMMON,
-                                                "-s", f"SQLITE_PATH={tmp / f'g1-{pair}.sqlite3'}", *one], cwd=ROOT))
+            commands = crawl_commands(base, tmp, pair)
+            for name in only:
+                cmd, cwd = commands[name]
+                runs[name].append(run(cmd, cwd=cwd))
             for name in runs:
                 r = runs[name][-1]
                 print(f"pair {pair + 1} {name:<10} {r['pages']:>5} pages {r['items']:>5} items  {r['pps']:7.1f} pages/s  "
@@ -242,11 +353,15 @@ def main() -> None:
         f"{k} {max(r['rss_mb'] for r in v):.0f} MB" for k, v in runs.items()))
     print("median pages/s: " + ", ".join(f"{k} {v:.1f}" for k, v in med.items()))
     print("median CPU ms/page: " + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items()))
-    print(f"ratio without page workers (one process): outlet-1p/plain {med['outlet-1p'] / med['plain']:.2f}, "
-          f"generic-1p/plain {med['generic-1p'] / med['plain']:.2f}")
-    ro, rg = med["outlet"] / med["plain"], med["generic"] / med["plain"]
-    print(f"ratio outlet/plain {ro:.2f} (target >= 0.60: {'met' if ro >= 0.6 else 'MISSED'}); "
-          f"generic/plain {rg:.2f} (target >= 0.35: {'met' if rg >= 0.35 else 'MISSED'})")
+    if "plain" not in med:
+        return
+    if "outlet-1p" in med and "generic-1p" in med:
+        print(f"ratio without page workers (one process): outlet-1p/plain {med['outlet-1p'] / med['plain']:.2f}, "
+              f"generic-1p/plain {med['generic-1p'] / med['plain']:.2f}")
+    for name, target in (("outlet", 0.60), ("generic", 0.35)):
+        if name in med:
+            r = med[name] / med["plain"]
+            print(f"ratio {name}/plain {r:.2f} (target >= {target:.2f}: {'met' if r >= target else 'MISSED'})")
 
 
 if __name__ == "__main__":

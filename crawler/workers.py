@@ -29,6 +29,9 @@ Settings:
   in a background thread; pages that arrive meanwhile wait for it (processing them here would
   only compete with the start for the same CPUs).
 
+- ``PAGE_WORKERS_PROFILE`` (False): each worker times its steps (parse, extract, each stage) in
+  process CPU and adds them to the stats as ``workers/cpu_us/<step>`` (``bench/crawl.py --profile``).
+
 A worker that dies (killed, out of memory) breaks the pool: the page is processed in the crawl
 process, the rest of the crawl too, and ``workers/broken`` is set in the stats.
 """
@@ -120,8 +123,10 @@ def _init_worker(spider_path: str, args: tuple, kwargs: dict, stages: list[str],
     # no new pages; a worker that died of KeyboardInterrupt would only print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     spider = load_object(spider_path)(*args, **kwargs)
-    _worker.update(spider=spider, settings=Settings(settings),
-                   stages=[(path, load_object(path).worker_stage) for path in stages])
+    worker_settings = Settings(settings)
+    _worker.update(spider=spider, settings=worker_settings,
+                   stages=[(path, load_object(path).worker_stage) for path in stages],
+                   profile=worker_settings.getbool("PAGE_WORKERS_PROFILE"))
 
 
 def _ping() -> int:
@@ -132,12 +137,20 @@ def _ping() -> int:
 def _process_page(state: dict[str, Any]) -> tuple[Any, dict[str, int], list[str]]:
     """(item or None, stat increments, stages done) for one page, in a worker."""
     spider, counts = _worker["spider"], Counter()
+    profile = _worker.get("profile")
+    clock = time.process_time
     spider._worker_counts = counts
     try:
+        t = clock() if profile else 0.0
         request = Request(state["url"], meta=state["meta"])
         response = load_object(state["cls"])(state["url"], status=state["status"], headers=state["headers"],
                                              body=state["body"], encoding=state["encoding"], request=request)
+        if profile:  # what page_item does first anyway (decode, parse), timed on its own
+            _ = response.text, response.selector
+            t = _spent(counts, "parse", t)
         item = spider.page_item(response)
+        if profile:
+            t = _spent(counts, "extract", t)
     finally:
         spider._worker_counts = None
     done: list[str] = []
@@ -147,8 +160,17 @@ def _process_page(state: dict[str, Any]) -> tuple[Any, dict[str, int], list[str]
                 stage(item, counts, _worker["settings"])
             except Exception:  # noqa: BLE001 - its pipeline runs it again and fails the usual way
                 break
+            if profile:
+                t = _spent(counts, path.rsplit(".", 1)[-1], t)
             done.append(path)
     return item, dict(counts), done
+
+
+def _spent(counts: Counter, step: str, since: float) -> float:
+    """PAGE_WORKERS_PROFILE: add the CPU since ``since`` to ``workers/cpu_us/<step>``."""
+    now = time.process_time()
+    counts[f"workers/cpu_us/{step}"] += round((now - since) * 1e6)
+    return now
 
 
 # ----- the crawl process ---------------------------------------------------------------------
