@@ -31,6 +31,13 @@ from pathlib import Path
 from typing import IO, Any
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    """os.write until every byte is written (a write may take only part of them)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):  # some filesystems cannot open a folder; the file is synced
         fd = os.open(path, os.O_RDONLY)
@@ -80,9 +87,7 @@ class Spool:
         new = not path.exists()
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            _write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -161,9 +166,7 @@ class Spool:
             fd = os.open(rest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
                 while chunk := claim.fh.read(1 << 20):
-                    view = memoryview(chunk)
-                    while view:
-                        view = view[os.write(fd, view):]
+                    _write_all(fd, chunk)
                 os.fsync(fd)
             finally:
                 os.close(fd)
