@@ -243,7 +243,8 @@ def crawl_commands(base: str, tmp: Path, pair: int) -> dict[str, tuple[list[str]
 
 def profile_args(tmp: Path, name: str, cprofile: bool) -> tuple[list[str], dict, Path]:
     """Settings and environment that load bench/crawl_profile.py into the crawl process."""
-    sys.path.insert(0, str(ROOT))
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     from crawler import settings as project
 
     out = tmp / f"profile-{name}.json"
@@ -258,9 +259,9 @@ def profile_args(tmp: Path, name: str, cprofile: bool) -> tuple[list[str], dict,
 
 def print_profile(results: dict[str, tuple[dict, dict]]) -> None:
     names = list(results)
-    rows: list[tuple[str, list[float | None]]] = []
+    rows: list[tuple[str, list[float]]] = []
 
-    def row(label: str, values: list[float | None]) -> None:
+    def row(label: str, values: list[float]) -> None:
         rows.append((label, values))
 
     per = {n: 1000 / results[n][0]["pages"] for n in names}
@@ -295,7 +296,7 @@ def print_profile(results: dict[str, tuple[dict, dict]]) -> None:
     width = max(len(label) for label, _ in rows)
     print(f"{'':<{width}}" + "".join(f"{n:>11}" for n in names))
     for label, values in rows:
-        print(f"{label:<{width}}" + "".join(f"{v:11.2f}" if v is not None else f"{'':>11}" for v in values))
+        print(f"{label:<{width}}" + "".join(f"{v:11.2f}" for v in values))
     print("pages/s: " + ", ".join(f"{n} {results[n][0]['pps']:.1f}" for n in names))
 
 
@@ -303,14 +304,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=2000)
     ap.add_argument("--pairs", type=int, default=2)
-    ap.add_argument("--only", default="plain,outlet,generic,outlet-1p,generic-1p",
-                    help="comma-separated runs of each pair (plain must be one of them for the ratios)")
+    ap.add_argument("--only", default=None,
+                    help="comma-separated runs of each pair (plain must be one of them for the ratios); "
+                         "default plain,outlet,generic,outlet-1p,generic-1p, or outlet,generic with --profile")
     ap.add_argument("--profile", action="store_true",
                     help="one profiled run each of the --only crawls (default outlet,generic): CPU per page "
                          "per process and step, no ratios")
     ap.add_argument("--cprofile", action="store_true",
                     help="with --profile: also a cProfile of each crawl's reactor thread, profile-<run>.prof")
     args = ap.parse_args()
+    default = "outlet,generic" if args.profile else "plain,outlet,generic,outlet-1p,generic-1p"
+    only = [n for n in (args.only or default).split(",") if n]
+    unknown = set(only) - set(crawl_commands("", Path(), 0))
+    if unknown:
+        ap.error(f"--only: unknown run(s) {', '.join(sorted(unknown))}")
     pages: dict = {}
     server = serve(pages)
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -319,9 +326,6 @@ def main() -> None:
     size = sum(len(b) for p, (b, _) in pages.items() if not p.endswith((".xml", ".txt"))) / (2 * args.pages)
     print(f"site: {args.pages} pages per markup, mean {size / 1024:.0f} KB, built in {time.perf_counter() - t0:.1f} s; "
           f"server {base}")
-    only = [n for n in args.only.split(",") if n]
-    if args.profile and "--only" not in sys.argv:
-        only = ["outlet", "generic"]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         (tmp / "plain.py").write_text(PLAIN_SPIDER)
