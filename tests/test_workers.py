@@ -153,3 +153,24 @@ def test_pool_size_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert pool_size("auto") == 0  # one CPU: a pool would only compete with the crawl process
     with pytest.raises(ValueError, match="PAGE_WORKERS"):
         pool_size("many")
+
+
+def test_profiled_workers_time_each_step_and_store_the_same_rows(tmp_path: Path) -> None:
+    """PAGE_WORKERS_PROFILE (bench/crawl.py --profile): each worker step's CPU reaches the stats as
+    workers/cpu_us/<step>, and timing the steps changes nothing that is stored."""
+    results = {}
+    with FixtureSite("youm7") as site:
+        sources = ",".join(site.url(u) for u in discovery_urls("youm7"))
+        for mode, extra in (("plain", ()), ("profiled", ("PAGE_WORKERS_PROFILE=True",))):
+            tmp = tmp_path / mode
+            tmp.mkdir()
+            result = run("youm7", sources, tmp, "PAGE_WORKERS=2", "PAGE_WORKERS_AFTER=0", *extra)
+            assert result.returncode == 0, result.stderr[-3000:]
+            results[mode] = (rows(tmp), result.stderr)
+    (plain, plain_log), (profiled, profiled_log) = results["plain"], results["profiled"]
+    assert plain and profiled == plain
+    assert "workers/cpu_us/" not in plain_log
+    steps = dict(re.findall(r"'workers/cpu_us/([^']+)': (\d+)", profiled_log))
+    # decode + parse, extraction, then every pipeline that offers a worker stage, in pipeline order
+    assert set(steps) == {"parse", "extract", "CleanPipeline", "RelatedPipeline", "DedupPipeline", "StorePipeline"}
+    assert int(steps["extract"]) > 0 and int(steps["parse"]) > 0
