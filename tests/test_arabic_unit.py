@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -235,3 +236,16 @@ def test_a_subheading_starting_with_kutub_is_not_a_byline():
     seg = segment(text, None, detect_title=False, cut_lead=False, join_wraps=False, tidy=False)
     assert "كتب نادرة وطبعات أولى" in seg["body"]
     assert not seg["authors"]
+
+
+def test_a_marker_key_loses_every_edge_space_and_mark_and_keeps_inner_ones() -> None:
+    # segment compares line markers in this key; its edge set is every character re's \s matches
+    # (no-break, thin, ideographic spaces, line and paragraph separators...) and the marks
+    from crawler.arabic.segmenter import _key
+
+    spaces = [chr(c) for c in range(0x110000) if re.match(r"\s", chr(c))]
+    assert "\u00a0" in spaces and "\u3000" in spaces and "\u2029" in spaces
+    for edge in spaces + list(":|-–—.،,؛;!؟?»«\"'()•*"):
+        assert _key(f"{edge}{edge}اقرأ أيضا{edge}") == "اقرا ايضا", repr(edge)
+    assert _key("« المصدر: وكالات »") == "المصدر: وكالات"  # a mark inside stays
+    assert _key("اقرأ_أيضا#") == "اقرا_ايضا#"  # characters outside the set stay at the edge
