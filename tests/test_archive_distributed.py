@@ -137,9 +137,12 @@ def test_six_files_on_two_workers_a_killed_workers_file_is_redone_and_each_artic
             rows = ledger(store)
             if any(r["worker"] == "w1" and r["state"] == "done" for r in rows):
                 running = [r for r in rows if r["worker"] == "w1" and r["state"] == "running"]
-                if running:
-                    w1 = psutil.Process(cluster.procs["w1"].pid)
-                    orphans = [c.pid for c in w1.children(recursive=True)]
+                w1 = psutil.Process(cluster.procs["w1"].pid)
+                children = [c.pid for c in w1.children(recursive=True)]
+                # the task claims its file before it starts the crawl: wait for the crawl process,
+                # or a kill in between leaves nothing to check for orphans
+                if running and children:
+                    orphans = children
                     os.kill(w1.pid, signal.SIGKILL)
                     killed_file = running[0]["file"]
             time.sleep(0.05)
